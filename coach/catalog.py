@@ -1,0 +1,72 @@
+"""Finding routines: the built-in ones and the user's own, by id or by path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from coach import paths
+from coach.resources import builtin_routines_dir
+from coach.routine import Problem, Routine, RoutineError, load_routine
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One routine file: loaded, or broken with its error."""
+
+    id: str
+    path: Path
+    builtin: bool
+    routine: Routine | None = None
+    error: RoutineError | None = None
+
+    @property
+    def name(self) -> str:
+        return self.routine.name if self.routine else self.path.name
+
+
+def _scan(folder: Path, *, builtin: bool) -> list[Entry]:
+    entries = []
+    try:
+        files = sorted(p for p in folder.glob("*.toml") if p.is_file())
+    except OSError:
+        return []
+    for path in files:
+        shown = path.name if builtin else str(path)
+        try:
+            entries.append(
+                Entry(path.stem, path, builtin, routine=load_routine(path, display_name=shown))
+            )
+        except RoutineError as error:
+            entries.append(Entry(path.stem, path, builtin, error=error))
+    return entries
+
+
+def discover(user_dir: Path | None = None, builtin_dir: Path | None = None) -> list[Entry]:
+    """Every routine, built-in first then the user's, by name. A user routine with a
+    built-in's id replaces it, so people can adjust a built-in by copying it."""
+    builtin = _scan(builtin_dir or builtin_routines_dir(), builtin=True)
+    user = _scan(user_dir or paths.user_routines_dir(), builtin=False)
+    mine = {entry.id for entry in user}
+    kept = [entry for entry in builtin if entry.id not in mine]
+    return sorted(kept, key=lambda e: e.name.lower()) + sorted(user, key=lambda e: e.name.lower())
+
+
+def looks_like_path(ref: str) -> bool:
+    return ref.endswith(".toml") or "/" in ref or "\\" in ref
+
+
+def resolve(ref: str, user_dir: Path | None = None, builtin_dir: Path | None = None) -> Routine:
+    """The routine a person means by ``ref``: a file path, or the id of a known routine.
+    Raises ``RoutineError`` with a one-line message when there is none or it is broken."""
+    if looks_like_path(ref) or Path(ref).is_file():
+        return load_routine(Path(ref), display_name=ref)
+    for folder, builtin in (
+        (user_dir or paths.user_routines_dir(), False),
+        (builtin_dir or builtin_routines_dir(), True),
+    ):
+        path = folder / f"{ref}.toml"
+        if path.is_file():
+            return load_routine(path, display_name=path.name if builtin else str(path))
+    known = ", ".join(sorted(entry.id for entry in discover(user_dir, builtin_dir)))
+    raise RoutineError([Problem(ref, f"no routine with this id (known: {known})")])

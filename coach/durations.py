@@ -1,0 +1,98 @@
+"""Durations as routine files write them (``30``, ``"30s"``, ``"1m30s"``, ``"1:30"``) and as
+people read them (``0:30``, ``4m``)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+MAX_DURATION = 4 * 3600.0
+"""The longest duration a routine may give anything: four hours."""
+
+_UNITS = re.compile(
+    r"""^\s*
+    (?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*
+    (?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*
+    (?:(?P<s>\d+(?:\.\d+)?)\s*s?)?
+    \s*$""",
+    re.VERBOSE,
+)
+_CLOCK = re.compile(r"^\s*(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d{2}(?:\.\d+)?)\s*$")
+
+HINT = "use 30s, 1m30s or 1:30"
+
+
+class DurationError(ValueError):
+    """A value that is not a duration; the message is ready to show."""
+
+
+def parse_duration(value: object, *, allow_zero: bool = False) -> float:
+    """Seconds from a routine file's duration value.
+
+    Accepts a number of seconds or a string: ``"30s"``, ``"2m"``, ``"1m30s"``, ``"1h"``,
+    ``"1:30"``, ``"1:02:03"``. Raises ``DurationError`` with a message that names the value.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise DurationError(f"{_show(value)} is not a duration ({HINT})")
+    if isinstance(value, str):
+        seconds = _parse_text(value)
+        if seconds is None:
+            raise DurationError(f"{_show(value)} is not a duration ({HINT})")
+    else:
+        seconds = float(value)
+        if not math.isfinite(seconds):
+            raise DurationError(f"{_show(value)} is not a duration ({HINT})")
+    if seconds < 0 or (seconds == 0 and not allow_zero):
+        raise DurationError(f"{_show(value)} must be more than 0")
+    if seconds > MAX_DURATION:
+        raise DurationError(f"{_show(value)} is longer than 4 hours")
+    return seconds
+
+
+def _parse_text(text: str) -> float | None:
+    match = _CLOCK.match(text)
+    if match:
+        if int(match["m"]) >= 60 and match["h"] is not None:
+            return None
+        if float(match["s"]) >= 60:
+            return None
+        return float(match["h"] or 0) * 3600 + int(match["m"]) * 60 + float(match["s"])
+    match = _UNITS.match(text)
+    if not match or not any(match.group(k) for k in "hms"):
+        return None
+    return float(match["h"] or 0) * 3600 + float(match["m"] or 0) * 60 + float(match["s"] or 0)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if not isinstance(value, (int, float)) else f"{value:g}"
+
+
+def format_clock(seconds: float) -> str:
+    """``m:ss`` (or ``h:mm:ss``) of whole seconds, rounded down: ``90.7`` gives ``1:30``."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def format_countdown(remaining: float) -> str:
+    """The clock a countdown shows: whole seconds rounded up, so 0:01 shows until the end."""
+    return format_clock(math.ceil(max(0.0, remaining) - 1e-9))
+
+
+def format_length(seconds: float) -> str:
+    """A routine's length for lists: ``45s``, ``4m``, ``4m 30s``, ``1h 5m``."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    return f"{minutes}m {secs}s" if secs else f"{minutes}m"

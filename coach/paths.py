@@ -1,0 +1,43 @@
+"""Where coach keeps its files.
+
+Everything lives in the user's platform folders (platformdirs), unless ``COACH_HOME`` is set:
+then config, routines, log and cache all live below that one folder, which is how tests and
+people trying coach out keep it away from their real data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "coach"
+
+
+def _home() -> Path | None:
+    value = os.environ.get("COACH_HOME")
+    return Path(value).expanduser() if value else None
+
+
+def config_dir() -> Path:
+    """The folder of ``config.toml`` and the user's ``routines/``."""
+    home = _home()
+    return home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    """The folder of the session log."""
+    home = _home()
+    return home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def cache_dir() -> Path:
+    """The folder of rendered speech and other things that can be made again."""
+    home = _home()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def user_routines_dir() -> Path:
+    """The folder of the user's own routine files."""
+    return config_dir() / "routines"
