@@ -1,0 +1,243 @@
+"""The speech process: ``python -m coach.speech_worker [--engine MODULE:FACTORY]``.
+
+It owns the pyttsx3 engine on its main thread (macOS wants that; and a hung, slow or
+crashing engine here never holds up the app's timer or screen). Requests arrive as JSON
+lines on stdin, replies leave as JSON lines on the original stdout; the process's own
+stdout and stderr point elsewhere, because pyttsx3 prints ("Audio saved to ...") and its
+live playback runs ``aplay``, whose ALSA errors would otherwise reach the screen.
+
+Requests (``id`` is the parent's number for the request):
+
+- ``{"op": "render", "id", "text", "voice", "rate", "volume", "path"}``: speech to a WAV
+  file at ``path`` (written to a temporary name, then renamed, so a file that exists is
+  whole). Replies ``rendered`` (with ``seconds`` it took) or ``error``.
+- ``{"op": "say", "id", "text", "voice", "rate", "volume", "expires"}``: speak live, unless
+  the monotonic clock (system-wide) is already past ``expires``. Replies ``speaking`` (with
+  ``at``, the moment the engine was handed the text) then ``said``; or ``dropped``.
+- ``{"op": "voices", "id"}``: replies ``voices``.
+- ``{"op": "quit"}``, or the end of stdin: exit.
+
+Requests to speak or list voices jump the queue of renders. The first line out is ``ready``
+(``ok`` false with ``error`` when the engine cannot start; the process then exits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib
+import importlib.util
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO, cast
+
+URGENT = frozenset({"say", "voices", "quit"})
+
+
+class Inbox:
+    """Requests from the parent: urgent ones (speak, voices, quit) before renders."""
+
+    def __init__(self) -> None:
+        self._urgent: collections.deque[dict[str, Any]] = collections.deque()
+        self._renders: collections.deque[dict[str, Any]] = collections.deque()
+        self._ready = threading.Condition()
+
+    def put(self, request: dict[str, Any]) -> None:
+        with self._ready:
+            if request.get("op") in URGENT:
+                self._urgent.append(request)
+            else:
+                self._renders.append(request)
+            self._ready.notify()
+
+    def get(self) -> dict[str, Any]:
+        with self._ready:
+            while not self._urgent and not self._renders:
+                self._ready.wait()
+            return self._urgent.popleft() if self._urgent else self._renders.popleft()
+
+
+def read_requests(stream: TextIO, inbox: Inbox) -> None:
+    """Feed ``inbox`` from ``stream`` until it ends (the parent went away: quit)."""
+    for line in stream:
+        try:
+            request = json.loads(line)
+        except ValueError:
+            print(f"speech worker: not a request: {line!r}", file=sys.stderr)
+            continue
+        if isinstance(request, dict):
+            inbox.put(request)
+    inbox.put({"op": "quit"})
+
+
+def load_factory(spec: str | None) -> Callable[[], Any]:
+    """The engine factory: pyttsx3's by default, else ``module:name`` or ``file.py:name``."""
+    if not spec:
+        import pyttsx3
+
+        return cast("Callable[[], Any]", pyttsx3.init)
+    where, _, name = spec.rpartition(":")
+    if not where or not name:
+        raise ValueError(f"engine spec {spec!r} is not MODULE:NAME or FILE.py:NAME")
+    if where.endswith(".py"):
+        module_spec = importlib.util.spec_from_file_location("coach_speech_engine", where)
+        if module_spec is None or module_spec.loader is None:
+            raise ImportError(f"cannot load {where}")
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+    else:
+        module = importlib.import_module(where)
+    factory = getattr(module, name)
+    if not callable(factory):
+        raise TypeError(f"{spec} is not callable")
+    return cast("Callable[[], Any]", factory)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+class Worker:
+    """Runs requests against one engine, on the thread that made it."""
+
+    def __init__(self, engine: Any, out: TextIO) -> None:
+        self.engine = engine
+        self.out = out
+        self._applied: tuple[object, object, object] | None = None
+        self._known_voices: set[str] | None = None
+
+    def send(self, **message: object) -> None:
+        self.out.write(json.dumps(message) + "\n")
+        self.out.flush()
+
+    def apply_voice(self, request: dict[str, Any]) -> None:
+        wanted = (request.get("voice"), request.get("rate"), request.get("volume"))
+        if wanted == self._applied:
+            return
+        voice, rate, volume = wanted
+        if voice and self._has_voice(str(voice)):
+            self.engine.setProperty("voice", voice)
+        if rate:
+            self.engine.setProperty("rate", rate)
+        if volume is not None:
+            self.engine.setProperty("volume", volume)
+        self._applied = wanted
+
+    def _has_voice(self, voice: str) -> bool:
+        # espeak quietly keeps its current voice for a name it does not know; say so once.
+        if self._known_voices is None:
+            self._known_voices = {str(v.id) for v in self.engine.getProperty("voices") or ()}
+        if voice in self._known_voices:
+            return True
+        self.send(
+            op="warning",
+            text=f"voice {voice!r} not found (`coach voices` lists them); using the default voice",
+        )
+        return False
+
+    def render(self, request: dict[str, Any]) -> None:
+        began = time.monotonic()
+        path = Path(request["path"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.part.wav")
+        self.apply_voice(request)
+        self.engine.save_to_file(request["text"], str(partial))
+        self.engine.runAndWait()
+        if not partial.exists() or partial.stat().st_size <= 44:
+            partial.unlink(missing_ok=True)
+            self.send(op="error", id=request["id"], error="the engine wrote no audio")
+            return
+        os.replace(partial, path)
+        self.send(op="rendered", id=request["id"], path=str(path), seconds=time.monotonic() - began)
+
+    def say(self, request: dict[str, Any]) -> None:
+        expires = request.get("expires")
+        if expires is not None and time.monotonic() > expires:
+            self.send(op="dropped", id=request["id"], reason="stale")
+            return
+        self.apply_voice(request)
+        self.send(op="speaking", id=request["id"], at=time.monotonic())
+        self.engine.say(request["text"])
+        self.engine.runAndWait()
+        self.send(op="said", id=request["id"], at=time.monotonic())
+
+    def voices(self, request: dict[str, Any]) -> None:
+        found = []
+        for voice in self.engine.getProperty("voices") or ():
+            languages = [str(lang) for lang in (getattr(voice, "languages", None) or ())]
+            found.append(
+                {
+                    "id": str(voice.id),
+                    "name": str(getattr(voice, "name", "") or voice.id),
+                    "languages": languages,
+                    "gender": getattr(voice, "gender", None),
+                }
+            )
+        self.send(op="voices", id=request["id"], voices=found)
+
+    def handle(self, request: dict[str, Any]) -> bool:
+        """Carry out one request; False when it is time to exit."""
+        op = request.get("op")
+        if op == "quit":
+            return False
+        handler = {"render": self.render, "say": self.say, "voices": self.voices}.get(str(op))
+        if handler is None:
+            self.send(op="error", id=request.get("id"), error=f"unknown request {op!r}")
+            return True
+        try:
+            handler(request)
+        except Exception as error:
+            traceback.print_exc()
+            self.send(op="error", id=request.get("id"), error=_one_line(error))
+        return True
+
+
+def _take_stdout() -> TextIO:
+    """The protocol stream: the original stdout. Anything else printed there is discarded
+    (pyttsx3 prints a line for every file it saves; ``aplay`` inherits the descriptor)."""
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    return protocol
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m coach.speech_worker")
+    parser.add_argument("--engine", help="engine factory, MODULE:NAME or FILE.py:NAME")
+    args = parser.parse_args(argv)
+    out = _take_stdout()
+    sys.stdin.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    began = time.monotonic()
+    try:
+        engine = load_factory(args.engine)()
+    except Exception as error:
+        traceback.print_exc()
+        out.write(json.dumps({"op": "ready", "ok": False, "error": _one_line(error)}) + "\n")
+        out.flush()
+        return 3
+    worker = Worker(engine, out)
+    worker.send(
+        op="ready",
+        ok=True,
+        pid=os.getpid(),
+        seconds=time.monotonic() - began,
+        driver=type(getattr(getattr(engine, "proxy", None), "_driver", engine)).__name__,
+    )
+    inbox = Inbox()
+    reader = threading.Thread(target=read_requests, args=(sys.stdin, inbox), daemon=True)
+    reader.start()
+    while worker.handle(inbox.get()):
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
