@@ -96,7 +96,8 @@ def run_plain(
     inbox = commands
 
     def emit(events: Sequence[Event], now: float) -> None:
-        lines, prompts = [], []
+        lines: list[str] = []
+        prompts: list[str] = []
         for event in events:
             text = describe(event)
             if text is not None:
