@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "coach"
 
 
@@ -20,22 +18,31 @@ def _home() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def _platform(kind: str) -> Path:
+    # Imported on first use: platformdirs pulls in tempfile and friends, and with
+    # COACH_HOME set (tests, trials) it is not needed at all.
+    import platformdirs
+
+    finder = getattr(platformdirs, f"user_{kind}_dir")
+    return Path(finder(APP_NAME))
+
+
 def config_dir() -> Path:
     """The folder of ``config.toml`` and the user's ``routines/``."""
     home = _home()
-    return home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME))
+    return home / "config" if home else _platform("config")
 
 
 def data_dir() -> Path:
     """The folder of the session log."""
     home = _home()
-    return home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
+    return home / "data" if home else _platform("data")
 
 
 def cache_dir() -> Path:
     """The folder of rendered speech and other things that can be made again."""
     home = _home()
-    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME))
+    return home / "cache" if home else _platform("cache")
 
 
 def user_routines_dir() -> Path:

@@ -83,22 +83,30 @@ def run_plain(
     out: TextIO,
     commands: queue.Queue[object] | None = None,
     listeners: Sequence[Listener] = (),
+    sleep: Callable[[float], object] = time.sleep,
 ) -> Session:
     """Follow ``timeline`` to its end (or until "q"), printing a line per cue.
 
     ``commands`` receives command lines (``""``, ``"p"``, ``"n"``, ...) and, once input is
     over, the end-of-input marker; without it there is no input and open steps are marked
-    done as they come.
+    done as they come. ``sleep`` waits when there is no input to wait on (a fake clock's
+    ``advance`` in tests).
     """
     session = Session(timeline)
     inbox = commands
 
     def emit(events: Sequence[Event], now: float) -> None:
+        lines: list[str] = []
+        prompts: list[str] = []
         for event in events:
             text = describe(event)
             if text is not None:
                 at = event.due if isinstance(event, CueDue) else event.at
-                out.write(_line(at, text) + "\n")
+                # "Press Enter when done" reads best after the step's own words.
+                opens = isinstance(event, SegmentStarted) and event.segment.is_open
+                (prompts if opens else lines).append(_line(at, text))
+        for line in lines + prompts:
+            out.write(line + "\n")
         out.flush()
         for listener in listeners:
             listener(events, now)
@@ -108,7 +116,7 @@ def run_plain(
     now = clock.now()
     emit(session.start(now), now)
     try:
-        _loop(session, clock, inbox, emit, out)
+        _loop(session, clock, inbox, emit, out, sleep)
     except KeyboardInterrupt:
         now = clock.now()
         out.write("\n")
@@ -122,6 +130,7 @@ def _loop(
     inbox: queue.Queue[object] | None,
     emit: Callable[[Sequence[Event], float], None],
     out: TextIO,
+    sleep: Callable[[float], object],
 ) -> None:
     input_over = inbox is None
     while not session.is_over:
@@ -138,8 +147,8 @@ def _loop(
                 command = inbox.get(timeout=timeout)
             except queue.Empty:
                 command = None
-        elif timeout is not None:
-            _sleep_until(clock, deadline)
+        elif timeout is not None and timeout > 0:
+            sleep(timeout)
         now = clock.now()
         if command is _EOF:
             input_over = True
@@ -147,14 +156,6 @@ def _loop(
         events = _apply(session, command, now) if isinstance(command, str) else []
         events.extend(session.tick(now))
         emit(events, now)
-
-
-def _sleep_until(clock: Clock, deadline: float | None) -> None:
-    if deadline is None:
-        return
-    left = deadline - clock.now()
-    if left > 0:
-        time.sleep(left)
 
 
 def _apply(session: Session, command: str, now: float) -> list[Event]:

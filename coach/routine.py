@@ -8,7 +8,6 @@ log; the only I/O is reading the one file in :func:`load_routine`.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import math
 from collections.abc import Mapping
@@ -270,6 +269,8 @@ def _show(value: object) -> str:
 
 
 def _suggest(key: str, allowed: tuple[str, ...]) -> str:
+    import difflib  # only on the error path: keeps `coach list` quick
+
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return f"unknown key (did you mean {close[0]}?)"
@@ -381,6 +382,8 @@ class _Checker:
         if not isinstance(value, str) or value not in KINDS:
             hint = ""
             if isinstance(value, str):
+                import difflib
+
                 close = difflib.get_close_matches(value.lower(), KINDS, n=1, cutoff=0.5)
                 hint = f" (did you mean {close[0]}?)" if close else ""
             self.problem(

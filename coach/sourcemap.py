@@ -49,7 +49,10 @@ def scan_key_lines(text: str) -> dict[KeyPath, int]:
         header = _HEADER.match(line)
         if header:
             names = _split_dotted(header["name"])
-            table = _resolve(names, counters, is_array=header["open"] == "[[")
+            is_array = header["open"] == "[["
+            table = _resolve(names, counters, is_array=is_array)
+            if is_array:
+                lines.setdefault(table[:-1], number)  # the array itself: its first element
             lines.setdefault(table, number)
             continue
         key = _KEY_LINE.match(line)

@@ -207,6 +207,8 @@ def _start_text(step: Step, side: Side | None, set_number: int) -> tuple[CueKind
         else:
             more = f" {step.instructions}" if step.instructions else ""
             text = f"{step.name}{side_words}.{more}"
+        if reps and not text.endswith((".", "!", "?")):
+            text += "."
         return CueKind.START, text + reps
     if set_number == step.sets:
         return CueKind.LAST_SET, f"Last set. {step.name}{side_words}.{reps}"
@@ -291,7 +293,7 @@ def build_timeline(routine: Routine) -> Timeline:
         offset=0.0,
         at=total,
     )
-    ordered = sorted(b.cues, key=lambda c: (c.at, -c.priority, c.id))
+    ordered = sorted(b.cues, key=lambda c: (c.segment, c.at, -c.priority, c.id))
     by_segment: dict[int, list[Cue]] = {}
     for cue in ordered:
         by_segment.setdefault(cue.segment, []).append(cue)

@@ -1,0 +1,63 @@
+"""The wheel carries the built-in routines and sounds, and finds them once installed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    [built] = out.glob("coach-*.whl")
+    return built
+
+
+def test_wheel_holds_every_routine_and_sound(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = [*(ROOT / "routines").glob("*.toml"), *(ROOT / "sounds").glob("*.wav")]
+    assert shipped, "the repository has built-in routines and sounds"
+    for path in shipped:
+        assert f"coach/_data/{path.parent.name}/{path.name}" in names
+    assert "coach/cli.py" in names
+    assert any(name.endswith("entry_points.txt") for name in names)
+
+
+def test_installed_package_finds_its_data(wheel: Path, tmp_path: Path) -> None:
+    zipfile.ZipFile(wheel).extractall(tmp_path)
+    probe = (
+        "import coach.resources as r, coach.catalog as c;"
+        "print(r.builtin_routines_dir()); print(len(c.discover()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(tmp_path), "COACH_HOME": str(tmp_path / "home")},
+    )
+    folder, count = result.stdout.split()
+    assert Path(folder) == tmp_path / "coach" / "_data" / "routines"
+    assert int(count) == len(list((ROOT / "routines").glob("*.toml")))
