@@ -127,9 +127,12 @@ class _Job:
 class _Sent:
     op: str
     deadline: float
+    """Past it, the process counts as hung (pushed back when the engine takes it up)."""
     job: _Job | None = None
     say: _Say | None = None
     voices: VoicesCallback | None = None
+    begun: bool = False
+    """The engine has taken it up (so it, not the ones behind it, is what hangs)."""
 
 
 @dataclass
@@ -559,6 +562,11 @@ class Speech:
         sent = self._sent.get(ident) if isinstance(ident, int) else None
         if sent is None:
             return
+        self._progress()
+        if op == "begin":
+            sent.begun = True
+            sent.deadline = time.monotonic() + self._render_timeout
+            return
         if sent.job is not None:
             del self._sent[ident]  # type: ignore[arg-type]
             job = sent.job
@@ -571,6 +579,7 @@ class Speech:
             request = sent.say
             if op == "speaking":
                 request.speaking = True
+                sent.begun = True
                 sent.deadline = time.monotonic() + self._say_deadline(request.text)
                 self._deliver_say_at(request, "speaking", _f(message, "at"))
                 return
@@ -586,6 +595,15 @@ class Speech:
             callback = sent.voices
             voices = _voices(message) if op == "voices" else None
             self._deliveries.append(lambda: callback(voices))
+
+    def _progress(self) -> None:
+        """The process answered: those still waiting their turn in it get time again (only
+        the request the engine has taken up can hang)."""
+        allowance = time.monotonic() + 2 * self._render_timeout
+        for sent in self._sent.values():
+            if not sent.begun:
+                extra = self._say_deadline(sent.say.text) if sent.say is not None else 0.0
+                sent.deadline = max(sent.deadline, allowance + extra)
 
     def _deliver_say_at(self, request: _Say, state: SayState, at: float) -> None:
         callback = request.callback
@@ -613,7 +631,7 @@ class Speech:
         for ident, sent in list(self._sent.items()):
             del self._sent[ident]
             if sent.job is not None:
-                if sent.deadline <= time.monotonic() and not intended:
+                if sent.begun and sent.deadline <= time.monotonic() and not intended:
                     hung = sent.job  # the one it hung on: do not feed it the same text again
                     continue
                 self._queue.appendleft(sent.job.key)

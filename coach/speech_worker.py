@@ -10,7 +10,8 @@ Requests (``id`` is the parent's number for the request):
 
 - ``{"op": "render", "id", "text", "voice", "rate", "volume", "path"}``: speech to a WAV
   file at ``path`` (written to a temporary name, then renamed, so a file that exists is
-  whole). Replies ``rendered`` (with ``seconds`` it took) or ``error``.
+  whole). Replies ``begin`` as the engine takes it up, then ``rendered`` (with ``seconds``
+  it took) or ``error``.
 - ``{"op": "say", "id", "text", "voice", "rate", "volume", "expires"}``: speak live, unless
   the monotonic clock (system-wide) is already past ``expires``. Replies ``speaking`` (with
   ``at``, the moment the engine was handed the text) then ``said``; or ``dropped``.
@@ -90,6 +91,7 @@ def load_factory(spec: str | None) -> Callable[[], Any]:
         if module_spec is None or module_spec.loader is None:
             raise ImportError(f"cannot load {where}")
         module = importlib.util.module_from_spec(module_spec)
+        sys.modules[module_spec.name] = module  # dataclasses look their module up there
         module_spec.loader.exec_module(module)
     else:
         module = importlib.import_module(where)
@@ -147,6 +149,7 @@ class Worker:
         path = Path(request["path"])
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.stem}.{os.getpid()}.part.wav")
+        self.send(op="begin", id=request["id"])
         self.apply_voice(request)
         self.engine.save_to_file(request["text"], str(partial))
         self.engine.runAndWait()
