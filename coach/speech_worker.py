@@ -106,31 +106,59 @@ def _one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
+FINISH_WAIT = 120.0
+"""Seconds to wait for the engine's "finished" news after ``runAndWait`` returns (the
+parent's watchdog ends a hung process long before)."""
+FINISH_GRACE = 0.05
+"""The same when the file is already there (a driver that writes before it returns)."""
+
+
 class Worker:
     """Runs requests against one engine, on the thread that made it."""
 
     def __init__(self, engine: Any, out: TextIO) -> None:
         self.engine = engine
         self.out = out
-        self._applied: tuple[object, object, object] | None = None
         self._known_voices: set[str] | None = None
+        self._warned: set[str] = set()
+        self._finished = threading.Event()
+        connect = getattr(engine, "connect", None)
+        self._notifies = callable(connect)
+        if callable(connect):
+            connect("finished-utterance", self._on_finished)
+
+    def _on_finished(self, **_: object) -> None:
+        self._finished.set()
+
+    def run(self, path: Path | None = None) -> None:
+        """``runAndWait``, and then wait for the utterance to be really finished.
+
+        pyttsx3 2.99's espeak driver returns from ``runAndWait`` about 10 ms after it starts
+        synthesis (pyttsx3 #219), while espeak goes on in its own thread: the file is
+        written, and live speech played, only when espeak says the message is done, after
+        which the driver sends "finished-utterance". Starting the next request before that
+        mixes them up: a file then holds the previous request's audio. So wait for it.
+        """
+        self._finished.clear()
+        self.engine.runAndWait()
+        if not self._notifies:
+            return
+        written = path is not None and path.exists()
+        self._finished.wait(FINISH_GRACE if written else FINISH_WAIT)
 
     def send(self, **message: object) -> None:
         self.out.write(json.dumps(message) + "\n")
         self.out.flush()
 
     def apply_voice(self, request: dict[str, Any]) -> None:
-        wanted = (request.get("voice"), request.get("rate"), request.get("volume"))
-        if wanted == self._applied:
-            return
-        voice, rate, volume = wanted
+        # Every time: cheap, and no guessing what a driver kept from the last request.
+        voice, rate, volume = request.get("voice"), request.get("rate"), request.get("volume")
         if voice and self._has_voice(str(voice)):
             self.engine.setProperty("voice", voice)
         if rate:
             self.engine.setProperty("rate", rate)
         if volume is not None:
             self.engine.setProperty("volume", volume)
-        self._applied = wanted
 
     def _has_voice(self, voice: str) -> bool:
         # espeak quietly keeps its current voice for a name it does not know; say so once.
@@ -138,6 +166,9 @@ class Worker:
             self._known_voices = {str(v.id) for v in self.engine.getProperty("voices") or ()}
         if voice in self._known_voices:
             return True
+        if voice in self._warned:
+            return False
+        self._warned.add(voice)
         self.send(
             op="warning",
             text=f"voice {voice!r} not found (`coach voices` lists them); using the default voice",
@@ -152,7 +183,7 @@ class Worker:
         self.send(op="begin", id=request["id"])
         self.apply_voice(request)
         self.engine.save_to_file(request["text"], str(partial))
-        self.engine.runAndWait()
+        self.run(partial)
         if not partial.exists() or partial.stat().st_size <= 44:
             partial.unlink(missing_ok=True)
             self.send(op="error", id=request["id"], error="the engine wrote no audio")
@@ -168,7 +199,7 @@ class Worker:
         self.apply_voice(request)
         self.send(op="speaking", id=request["id"], at=time.monotonic())
         self.engine.say(request["text"])
-        self.engine.runAndWait()
+        self.run()
         self.send(op="said", id=request["id"], at=time.monotonic())
 
     def voices(self, request: dict[str, Any]) -> None:
