@@ -31,6 +31,7 @@ import importlib.util
 import json
 import os
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -111,6 +112,27 @@ FINISH_WAIT = 120.0
 parent's watchdog ends a hung process long before)."""
 FINISH_GRACE = 0.05
 """The same when the file is already there (a driver that writes before it returns)."""
+RENDER_ATTEMPTS = 2
+"""A render the engine cut short is tried once more."""
+
+
+def _settler(engine: Any) -> Callable[[], None]:
+    """What to call before each request so the engine starts it from rest.
+
+    pyttsx3's espeak driver cancels the new request when espeak still counts as playing the
+    last one (its ``stop()`` runs as each ``runAndWait`` begins), which happens for a moment
+    after the "finished" news; the request then "finishes" at once, cut short, with an empty
+    file. ``espeak_Synchronize`` waits out that moment. Other drivers need nothing.
+    """
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    if type(driver).__module__ != "pyttsx3.drivers.espeak":
+        return lambda: None
+    from pyttsx3.drivers import _espeak
+
+    def settle() -> None:
+        _espeak.Synchronize()
+
+    return settle
 
 
 class Worker:
@@ -122,29 +144,38 @@ class Worker:
         self._known_voices: set[str] | None = None
         self._warned: set[str] = set()
         self._finished = threading.Event()
+        self._completed = True
+        self._settle = _settler(engine)
         connect = getattr(engine, "connect", None)
         self._notifies = callable(connect)
         if callable(connect):
             connect("finished-utterance", self._on_finished)
 
-    def _on_finished(self, **_: object) -> None:
+    def _on_finished(self, completed: object = True, **_: object) -> None:
+        self._completed = completed is not False
         self._finished.set()
 
-    def run(self, path: Path | None = None) -> None:
+    def run(self, path: Path | None = None) -> bool:
         """``runAndWait``, and then wait for the utterance to be really finished.
 
         pyttsx3 2.99's espeak driver returns from ``runAndWait`` about 10 ms after it starts
         synthesis (pyttsx3 #219), while espeak goes on in its own thread: the file is
         written, and live speech played, only when espeak says the message is done, after
         which the driver sends "finished-utterance". Starting the next request before that
-        mixes them up: a file then holds the previous request's audio. So wait for it.
+        mixes them up: a file then holds the previous request's audio. So wait for it, and
+        for espeak to be idle before each request (see :func:`_settler`).
+
+        Returns False when the engine reports the utterance cut short.
         """
+        self._settle()
         self._finished.clear()
+        self._completed = True
         self.engine.runAndWait()
         if not self._notifies:
-            return
+            return True
         written = path is not None and path.exists()
         self._finished.wait(FINISH_GRACE if written else FINISH_WAIT)
+        return self._completed
 
     def send(self, **message: object) -> None:
         self.out.write(json.dumps(message) + "\n")
@@ -175,15 +206,30 @@ class Worker:
         )
         return False
 
+    def warm_up(self) -> None:
+        """Render one word and throw it away.
+
+        espeak loads its voice on the first utterance and resets the rate as it does, so the
+        first render would ignore the rate asked for (it came out at the default speed).
+        """
+        with tempfile.TemporaryDirectory(prefix="coach-speech-") as folder:
+            try:
+                self.engine.save_to_file("ready", str(Path(folder) / "warm-up.wav"))
+                self.run(Path(folder) / "warm-up.wav")
+            except Exception:
+                traceback.print_exc()
+
     def render(self, request: dict[str, Any]) -> None:
         began = time.monotonic()
         path = Path(request["path"])
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.stem}.{os.getpid()}.part.wav")
         self.send(op="begin", id=request["id"])
-        self.apply_voice(request)
-        self.engine.save_to_file(request["text"], str(partial))
-        self.run(partial)
+        for _attempt in range(RENDER_ATTEMPTS):
+            self.apply_voice(request)
+            self.engine.save_to_file(request["text"], str(partial))
+            if self.run(partial) and partial.exists() and partial.stat().st_size > 44:
+                break
         if not partial.exists() or partial.stat().st_size <= 44:
             partial.unlink(missing_ok=True)
             self.send(op="error", id=request["id"], error="the engine wrote no audio")
@@ -258,6 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.flush()
         return 3
     worker = Worker(engine, out)
+    worker.warm_up()
     worker.send(
         op="ready",
         ok=True,
