@@ -428,6 +428,7 @@ class Cues:
             record.outcome = Outcome.SHOWN if record.sound is None else Outcome.SOUND
             return
         self._cut_current(Outcome.CUT)
+        record.outcome = Outcome.PENDING  # its words decide now, whatever sound it made
         utterance = _Utterance(record, expires=record.moment + _tolerance(cue))
         self._current = utterance
         key = render_key(cue.text, self._voice)

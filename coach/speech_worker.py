@@ -116,6 +116,11 @@ RENDER_ATTEMPTS = 2
 """A render the engine cut short is tried once more."""
 
 
+def _is_espeak(engine: Any) -> bool:
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    return type(driver).__module__ == "pyttsx3.drivers.espeak"
+
+
 def _settler(engine: Any) -> Callable[[], None]:
     """What to call before each request so the engine starts it from rest.
 
@@ -124,8 +129,7 @@ def _settler(engine: Any) -> Callable[[], None]:
     after the "finished" news; the request then "finishes" at once, cut short, with an empty
     file. ``espeak_Synchronize`` waits out that moment. Other drivers need nothing.
     """
-    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
-    if type(driver).__module__ != "pyttsx3.drivers.espeak":
+    if not _is_espeak(engine):
         return lambda: None
     from pyttsx3.drivers import _espeak
 
@@ -207,11 +211,13 @@ class Worker:
         return False
 
     def warm_up(self) -> None:
-        """Render one word and throw it away.
+        """For espeak, render one word and throw it away.
 
         espeak loads its voice on the first utterance and resets the rate as it does, so the
-        first render would ignore the rate asked for (it came out at the default speed).
+        first render could ignore the rate asked for (it came out at the default speed).
         """
+        if not _is_espeak(self.engine):
+            return
         with tempfile.TemporaryDirectory(prefix="coach-speech-") as folder:
             try:
                 self.engine.save_to_file("ready", str(Path(folder) / "warm-up.wav"))

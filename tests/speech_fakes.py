@@ -8,6 +8,7 @@ Behaviour by environment variable (the parent passes its environment on):
 
 - ``FAKE_SPEECH_DELAY``: seconds every render and every live utterance takes.
 - ``FAKE_SPEECH_SAY_SECONDS``: seconds a live utterance takes (default: the delay).
+- ``FAKE_SPEECH_HANG``: set, every request hangs.
 - texts containing ``HANG`` never finish; texts containing ``CRASH`` end the process.
 """
 
@@ -59,7 +60,7 @@ class FakeEngine:
         self._pending = None
         if "CRASH" in text:
             os._exit(70)
-        if "HANG" in text:
+        if "HANG" in text or os.environ.get("FAKE_SPEECH_HANG"):
             while True:
                 time.sleep(3600)
         time.sleep(self.delay if path else self.say_seconds)
