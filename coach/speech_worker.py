@@ -121,6 +121,18 @@ def _is_espeak(engine: Any) -> bool:
     return type(driver).__module__ == "pyttsx3.drivers.espeak"
 
 
+def _forget_save_file(engine: Any) -> None:
+    """Make the next utterance speak, not save.
+
+    pyttsx3 2.99's espeak driver never clears the file name ``save_to_file`` gave it: every
+    later ``say`` is written to that file again instead of being spoken (here, to a render's
+    temporary name, long since renamed into the cache).
+    """
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    if driver is not None and hasattr(driver, "_save_file"):
+        driver._save_file = None
+
+
 def _settler(engine: Any) -> Callable[[], None]:
     """What to call before each request so the engine starts it from rest.
 
@@ -249,6 +261,7 @@ class Worker:
             self.send(op="dropped", id=request["id"], reason="stale")
             return
         self.apply_voice(request)
+        _forget_save_file(self.engine)
         self.send(op="speaking", id=request["id"], at=time.monotonic())
         self.engine.say(request["text"])
         self.run()

@@ -173,6 +173,42 @@ def test_live_speech_is_handed_over_without_a_word_on_our_stderr(
     assert capfd.readouterr() == ("", "")
 
 
+def test_live_speech_reaches_aplay_even_after_a_render(tmp_path: Path) -> None:
+    """pyttsx3's espeak driver plays live speech with ``aplay FILE``; a stand-in aplay keeps
+    what it is given. After a render, the driver would save the words to the render's file
+    instead of playing them, unless the process makes it forget that file."""
+    bin_dir, heard = tmp_path / "bin", tmp_path / "heard"
+    bin_dir.mkdir()
+    heard.mkdir()
+    aplay = bin_dir / "aplay"
+    aplay.write_text(f'#!/bin/sh\ncp "$1" "{heard}/$(date +%s%N).wav"\n', encoding="utf-8")
+    aplay.chmod(0o755)
+    path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    fresh = Speech(cache_dir=tmp_path / "cache", env={**os.environ, "PATH": path})
+    fresh.start()
+    try:
+        [rendered] = render_all(fresh, ["Halfway."], VoiceSpec())
+        assert rendered.path is not None
+        updates: list[SayUpdate] = []
+        done = threading.Event()
+
+        def got(update: SayUpdate) -> None:
+            updates.append(update)
+            if update.state != "speaking":
+                done.set()
+
+        fresh.say("Switch sides. Right side.", VoiceSpec(), callback=got)
+        assert done.wait(30)
+    finally:
+        fresh.close()
+    assert [u.state for u in updates] == ["speaking", "said"]
+    [played] = heard.glob("*.wav")
+    voice = trim_silence(load_sound(played))
+    assert rms(voice) > 1000
+    assert voice.duration > 2 * trim_silence(load_sound(rendered.path)).duration
+    assert sorted(p.name for p in rendered.path.parent.iterdir()) == [rendered.path.name]
+
+
 def coach(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "coach", *args],
