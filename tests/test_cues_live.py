@@ -28,14 +28,13 @@ FAKES = Path(__file__).with_name("speech_fakes.py")
 QUICK = dedent(
     """
     name = "Quick"
-    prepare = "1s"
+    prepare = "2s"
     [cues]
     countdown = 2
     [[step]]
     name = "Reach up"
     kind = "stretch"
-    duration = "2s"
-    rest = "1s"
+    duration = "1s"
     [[step]]
     name = "Twist"
     kind = "stretch"
@@ -160,6 +159,6 @@ def test_a_hanging_engine_never_delays_the_routine_and_leaves_captions(
     assert speech.available is False
     assert notices == [speech.status_line]
     # Once speech is off (in about a second), the rest is captions and sounds.
-    later = [r for r in cues.records.values() if r.cue.at >= 3.0]
+    later = [r for r in cues.records.values() if r.cue.at >= 2.5]
     assert {r.outcome for r in later} <= {Outcome.SOUND, Outcome.SHOWN}, later
     assert cues.captions[-1].text.startswith("Done.")
