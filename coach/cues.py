@@ -25,6 +25,7 @@ while waiting for anything.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -365,7 +366,7 @@ class Cues:
         assert self._speech is not None
         for cue in cues:
             key = render_key(cue.text, self._voice)
-            if key in self._requested:
+            if key in self._requested or not cue.text.strip():
                 continue
             self._requested.add(key)
             self._speech.render(cue.text, self._voice, self._rendered)
@@ -378,13 +379,13 @@ class Cues:
         for index in (segment, segment + 1):
             for cue in self.timeline.cues_of(index):
                 key = render_key(cue.text, self._voice)
-                if key not in self._ready and key not in self._failed:
+                if cue.text.strip() and key not in self._ready and key not in self._failed:
                     self._requested.add(key)
                     self._speech.render(cue.text, self._voice, self._rendered, urgent=True)
 
     def _speaks(self, cue: Cue) -> bool:
         """Whether this cue has words to say, given sound and voice settings."""
-        if not self._speak or not cue.text:
+        if not self._speak or not cue.text.strip():
             return False
         if cue.kind is CueKind.COUNTDOWN:
             return not self._sounds_play()
@@ -539,6 +540,8 @@ class Cues:
                 sound = trim_silence(self._player.load(result.path, result.key))
             except SoundError as problem:
                 error = str(problem)
+                with contextlib.suppress(OSError):
+                    result.path.unlink()  # so it is rendered afresh next time
         with self._cond:
             if sound is not None:
                 self._ready[result.key] = sound

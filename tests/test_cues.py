@@ -16,7 +16,7 @@ from coach.clock import FakeClock
 from coach.cues import ActiveClock, Cues, Outcome
 from coach.routine import parse_routine
 from coach.session import CueDue, Event, Session
-from coach.sound import RATE, Playing, Sound
+from coach.sound import RATE, Playing, Sound, SoundError
 from coach.speech import RenderResult, SayUpdate, VoiceSpec, render_key
 from coach.timeline import Cue, CueKind, Timeline, build_timeline
 
@@ -58,11 +58,14 @@ class FakePlayer:
         self.played: list[Playing] = []
         self.stopped_all = 0
         self.lengths: dict[str, float] = {}
+        self.broken: set[str] = set()
 
     def sound(self, name: str) -> Sound | None:
         return None
 
     def load(self, path: Path, name: str | None = None) -> Sound:
+        if path.stem in self.broken:
+            raise SoundError(f"{path}: cannot be decoded")
         seconds = self.lengths.get(path.stem, 1.0)
         return Sound(name or path.stem, array("h", [5000] * int(seconds * RATE)))
 
@@ -521,3 +524,17 @@ def test_the_adapter_imports_neither_the_audio_library_nor_the_engine() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_a_render_that_cannot_be_decoded_is_deleted_and_spoken_live(tmp_path: Path) -> None:
+    rig = Rig()
+    assert rig.speech is not None
+    key = render_key("Halfway.", VoiceSpec())
+    rig.player.broken.add(key)
+    broken = tmp_path / f"{key}.wav"
+    broken.write_bytes(b"RIFF, but not really")
+    [callback] = [cb for text, _, cb in rig.speech.renders if text == "Halfway."]
+    callback(RenderResult(key, "Halfway.", broken))
+    assert not broken.exists()
+    due(rig, CueKind.HALFWAY, 0.0)
+    assert [text for _, text, _, _ in rig.speech.says] == ["Halfway."]
