@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from coach import __version__
 
@@ -45,6 +46,24 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plain text, one line per cue, for screen readers, dumb terminals and pipes",
     )
+    run.add_argument("--mute", action="store_true", help="no voice this time (--plain)")
+    run.add_argument(
+        "--no-sound",
+        action="store_true",
+        help="no ticks, bells or chimes this time; the countdown is spoken (--plain)",
+    )
+
+    voices = sub.add_parser("voices", help="list the voices the speech engine has")
+    voices.add_argument(
+        "match", metavar="TEXT", nargs="?", help="only voices whose id, name or language has TEXT"
+    )
+
+    say = sub.add_parser("say", help="speak a line, to check the voice and sound set-up")
+    say.add_argument("text", metavar="TEXT")
+    say.add_argument("--to", metavar="FILE.wav", type=Path, help="write the speech to a file")
+    say.add_argument("--voice", metavar="ID", help="a voice id from `coach voices`")
+    say.add_argument("--rate", type=int, metavar="WPM", help="words per minute")
+    say.add_argument("--volume", type=float, metavar="0-1", help="volume, 0.0 to 1.0")
 
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("paths", help="print where coach keeps its files")
@@ -73,7 +92,15 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if command == "validate":
         return cmd_validate(args.paths)
     if command == "run":
-        return cmd_run(args.routine, plain=args.plain)
+        return cmd_run(args.routine, plain=args.plain, mute=args.mute, no_sound=args.no_sound)
+    if command == "voices":
+        from coach.voice_commands import cmd_voices
+
+        return cmd_voices(args.match)
+    if command == "say":
+        from coach.voice_commands import cmd_say
+
+        return cmd_say(args.text, to=args.to, voice=args.voice, rate=args.rate, volume=args.volume)
     if command == "schema":
         return cmd_schema()
     if command == "paths":
@@ -155,7 +182,7 @@ def cmd_validate(paths: Sequence[str]) -> int:
     return 1 if broken else 0
 
 
-def cmd_run(ref: str, *, plain: bool) -> int:
+def cmd_run(ref: str, *, plain: bool, mute: bool = False, no_sound: bool = False) -> int:
     from coach.routine import Routine
 
     routine = _load(ref)
@@ -166,8 +193,11 @@ def cmd_run(ref: str, *, plain: bool) -> int:
     from coach.clock import MonotonicClock
     from coach.plain import main as plain_main
     from coach.timeline import build_timeline
+    from coach.voice_commands import plain_cues
 
-    return plain_main(build_timeline(routine), clock=MonotonicClock())
+    timeline = build_timeline(routine)
+    with plain_cues(timeline, speak=not mute, sounds=not no_sound) as listeners:
+        return plain_main(timeline, clock=MonotonicClock(), listeners=listeners)
 
 
 def cmd_schema() -> int:

@@ -1,0 +1,220 @@
+"""The voice-and-sound side of the ``coach`` command: ``voices``, ``say``, and the cues of
+``coach run --plain``. ``coach.cli`` imports this lazily, so other commands stay quick."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from coach.session import Event
+from coach.settings import Settings, load_settings
+from coach.speech import SayUpdate, Speech, VoiceSpec
+from coach.timeline import Timeline
+
+STARTUP_WAIT = 20.0
+"""Seconds a command waits for the speech process (the first start after install is slow)."""
+PREPARE_WAIT = 5.0
+"""Seconds plain mode waits, before the first cue, for the first cues' speech."""
+DRAIN_WAIT = 10.0
+"""Seconds plain mode lets the closing words and chime finish before it exits."""
+
+
+def _note(line: str) -> None:
+    print(f"coach: {line}", file=sys.stderr)
+
+
+def _settings() -> Settings:
+    settings, problems = load_settings()
+    for problem in problems:
+        _note(problem)
+    return settings
+
+
+def cmd_voices(match: str | None = None) -> int:
+    """``coach voices [TEXT]``: the engine's voices (those whose id, name or language
+    contains TEXT). The configured voice is marked with ``*``."""
+    settings = _settings()
+    speech = Speech()
+    speech.start()
+    try:
+        if not speech.wait_ready(STARTUP_WAIT):
+            _note(speech.status_line or "the speech engine did not start")
+            return 1
+        voices = speech.list_voices(STARTUP_WAIT)
+    finally:
+        speech.close()
+    if voices is None:
+        _note(speech.status_line or "the speech engine did not list its voices")
+        return 1
+    wanted = (match or "").lower()
+    shown = [
+        v
+        for v in voices
+        if not wanted
+        or wanted in v.id.lower()
+        or wanted in v.name.lower()
+        or any(wanted in lang.lower() for lang in v.languages)
+    ]
+    if not shown:
+        print(f"no voice matches {match!r} ({len(voices)} voices in all)")
+        return 1
+    width = max(len(v.id) for v in shown)
+    for voice in shown:
+        mark = "*" if voice.id == settings.voice else " "
+        languages = f"  ({', '.join(voice.languages)})" if voice.languages else ""
+        print(f"{mark} {voice.id:<{width}}  {voice.name}{languages}")
+    if not settings.voice:
+        print('(no voice set: the engine\'s default speaks; set `voice = "ID"` in config.toml)')
+    return 0
+
+
+def cmd_say(
+    text: str,
+    *,
+    to: Path | None = None,
+    voice: str | None = None,
+    rate: int | None = None,
+    volume: float | None = None,
+) -> int:
+    """``coach say TEXT``: speak one line the way a routine would (rendered, then played
+    through the audio device), to check the set-up; ``--to FILE.wav`` writes it instead."""
+    settings = _settings()
+    spec = VoiceSpec(
+        voice if voice is not None else settings.voice,
+        rate if rate is not None else settings.rate,
+        volume if volume is not None else settings.volume,
+    )
+    speech = Speech()
+    speech.start()
+    try:
+        if not speech.wait_ready(STARTUP_WAIT):
+            _note(speech.status_line or "the speech engine did not start in time")
+            return 1
+        return _say(speech, text, spec, to)
+    finally:
+        speech.close()
+
+
+def _say(speech: Speech, text: str, spec: VoiceSpec, to: Path | None) -> int:
+    from coach.sound import SoundError, load_sound, open_player, trim_silence
+
+    began = time.monotonic()
+    result = speech.render_now(text, spec, timeout=STARTUP_WAIT)
+    voice = f"voice {spec.voice or 'default'}, {spec.rate} words a minute"
+    engine = f"{speech.driver or 'engine'} ({voice})"
+    if speech.status_line:
+        _note(speech.status_line)
+    if to is not None:
+        if result.path is None:
+            _note(f"could not render: {result.error}")
+            return 1
+        try:
+            shutil.copyfile(result.path, to)
+            seconds = load_sound(to).duration
+        except (OSError, SoundError) as error:
+            _note(f"cannot write {to}: {error}")
+            return 1
+        print(f"wrote {to}: {seconds:.1f} s of speech, {engine}")
+        return 0
+    player = open_player()
+    try:
+        if result.path is not None and player.available:
+            sound = trim_silence(player.load(result.path))
+            rendered = (time.monotonic() - began) * 1000
+            playing = player.play(sound)
+            time.sleep(sound.duration + 0.3)
+            where = getattr(player, "backend", "the audio device")
+            state = "played" if playing.started_at is not None else "could not be played"
+            print(f"{engine}: rendered in {rendered:.0f} ms, {state} through {where}")
+            return 0 if playing.started_at is not None else 1
+        if player.status_line:
+            _note(player.status_line)
+        if result.path is None:
+            _note(f"could not render ({result.error}); speaking live instead")
+        return _say_live(speech, text, spec, engine)
+    finally:
+        player.close()
+
+
+def _say_live(speech: Speech, text: str, spec: VoiceSpec, engine: str) -> int:
+    updates: list[SayUpdate] = []
+    finished = threading.Event()
+
+    def got(update: SayUpdate) -> None:
+        updates.append(update)
+        if update.state != "speaking":
+            finished.set()
+
+    speech.say(text, spec, callback=got)
+    finished.wait(STARTUP_WAIT + 0.2 * len(text))
+    if any(u.state == "said" for u in updates):
+        print(f"{engine}: handed to the engine, which speaks through its own audio output")
+        return 0
+    reason = updates[-1].reason if updates else "no answer"
+    _note(f"the engine did not speak ({reason})")
+    return 1
+
+
+# -- plain mode -----------------------------------------------------------------------------
+
+
+def _terminal_bell() -> None:
+    # stderr, so the lines on stdout stay exactly what plain mode prints.
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write("\a")
+        sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def plain_cues(
+    timeline: Timeline, *, speak: bool = True, sounds: bool = True
+) -> Iterator[Sequence[Callable[[Sequence[Event], float], None]]]:
+    """The listeners that give ``coach run --plain`` its voice and sounds.
+
+    Settings decide first (``speak``/``sounds`` false in ``config.toml`` win); ``speak`` and
+    ``sounds`` false here (``--mute``, ``--no-sound``) turn them off for this run. Status
+    lines go to stderr, once, so stdout keeps exactly the lines plain mode prints. On the way
+    out it lets the closing words finish.
+    """
+    settings = _settings()
+    speak = speak and settings.speak
+    sounds = sounds and settings.sounds
+    if not speak and not sounds:
+        yield ()
+        return
+    from coach.cues import Cues
+    from coach.sound import open_player
+
+    player = open_player(bell=_terminal_bell if sys.stderr.isatty() else None)
+    speech: Speech | None = None
+    if speak:
+        speech = Speech()
+        speech.start()
+    cues = Cues(
+        timeline,
+        player=player,
+        speech=speech,
+        voice=VoiceSpec.from_settings(settings),
+        speak=speak,
+        sounds=sounds,
+    )
+    try:
+        if speech is not None:
+            speech.wait_ready(STARTUP_WAIT)
+            cues.wait_prepared(PREPARE_WAIT)
+        for line in cues.take_notices():
+            _note(line)
+        yield [cues.listener()]
+        cues.drain(DRAIN_WAIT)
+        for line in cues.take_notices():
+            _note(line)
+    finally:
+        cues.close()
+        if speech is not None:
+            speech.close()
+        player.close()
