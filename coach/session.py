@@ -330,13 +330,13 @@ class Session:
 
     def extend(self, now: float, seconds: float) -> list[Event]:
         """Add (or with a negative number, remove) time on the current timed segment."""
-        if self.is_over or self._state is State.READY or self.segment.duration is None:
+        if self.is_over or self._state is State.READY:
             return []
         events = self.tick(now)
-        if self.is_over:
+        duration = self.segment.duration
+        if self.is_over or duration is None:
             return events
         active = self.active_time(now)
-        duration = self.segment.duration
         elapsed = active - self._seg_start
         lowest = max(elapsed + MIN_LEFT_AFTER_TRIM, MIN_LEFT_AFTER_TRIM) - duration
         extra = min(max(self._extra + seconds, lowest), MAX_EXTRA)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -51,12 +52,19 @@ def test_installed_package_finds_its_data(wheel: Path, tmp_path: Path) -> None:
         "import coach.resources as r, coach.catalog as c;"
         "print(r.builtin_routines_dir()); print(len(c.discover()))"
     )
+    # -S: no site processing, so the editable install's import hook cannot answer for
+    # coach; the dependencies come from this environment's site-packages.
+    site_packages = next(p for p in sys.path if p.endswith("site-packages"))
     result = subprocess.run(
-        [sys.executable, "-c", probe],
+        [sys.executable, "-S", "-c", probe],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,
-        env={"PYTHONPATH": str(tmp_path), "COACH_HOME": str(tmp_path / "home")},
+        env={
+            "PYTHONPATH": os.pathsep.join([str(tmp_path), site_packages]),
+            "COACH_HOME": str(tmp_path / "home"),
+        },
     )
     folder, count = result.stdout.split()
     assert Path(folder) == tmp_path / "coach" / "_data" / "routines"
