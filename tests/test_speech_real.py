@@ -14,7 +14,8 @@ from textwrap import dedent
 
 import pytest
 
-from coach.routine import parse_routine
+from coach.resources import builtin_routines_dir
+from coach.routine import load_routine, parse_routine
 from coach.sound import Sound, load_sound, trim_silence
 from coach.speech import RenderResult, SayUpdate, Speech, VoiceSpec
 from coach.timeline import build_timeline
@@ -99,6 +100,24 @@ def test_every_cue_of_a_routine_renders_non_silent_and_of_plausible_length(
         # At 170 words a minute a word takes ~0.35 s; espeak reads numbers and pauses at
         # full stops, so allow a wide band, but one that a wrong file cannot hit.
         expected = words(result.text) * 60 / spec.rate
+        assert 0.4 * expected <= voice.duration <= 2.0 * expected + 0.4, (
+            result.text,
+            voice.duration,
+        )
+
+
+def test_the_cues_of_every_built_in_routine_render(speech: Speech) -> None:
+    texts: list[str] = []
+    for path in sorted(builtin_routines_dir().glob("*.toml")):
+        texts += [cue.text for cue in build_timeline(load_routine(path)).cues]
+    texts = list(dict.fromkeys(texts))
+    assert len(texts) > 50
+    spec = VoiceSpec(rate=170)
+    for result in render_all(speech, texts, spec):
+        assert result.path is not None, result.error
+        voice = trim_silence(load_sound(result.path))
+        expected = words(result.text) * 60 / spec.rate
+        assert rms(voice) > 1000, result.text
         assert 0.4 * expected <= voice.duration <= 2.0 * expected + 0.4, (
             result.text,
             voice.duration,
