@@ -16,6 +16,8 @@ CORE = [
     "coach.report",
     "coach.schema",
     "coach.plain",
+    "coach.settings",
+    "coach.cues",
 ]
 FORBIDDEN = ("textual", "rich", "pyttsx3", "miniaudio", "sqlite3", "_sqlite3")
 
