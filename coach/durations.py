@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 import re
 
+from coach.showing import show_value as _show
+
 MAX_DURATION = 4 * 3600.0
 """The longest duration a routine may give anything: four hours."""
 
@@ -61,14 +63,6 @@ def _parse_text(text: str) -> float | None:
     if not match or not any(match.group(k) for k in "hms"):
         return None
     return float(match["h"] or 0) * 3600 + float(match["m"] or 0) * 60 + float(match["s"] or 0)
-
-
-def _show(value: object) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace('"', '\\"') + '"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value) if not isinstance(value, (int, float)) else f"{value:g}"
 
 
 def format_clock(seconds: float) -> str:

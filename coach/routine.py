@@ -18,6 +18,8 @@ from typing import Any, Literal
 import tomli
 
 from coach.durations import DurationError, parse_duration
+from coach.showing import quote as _quote
+from coach.showing import show_value as _show
 from coach.sourcemap import KeyPath, scan_key_lines
 
 KINDS = ("stretch", "strength", "massage", "breathing", "rest")
@@ -247,25 +249,6 @@ def parse_routine(
         problems = sorted(checker.problems, key=lambda p: p.line or len(text) + 1)
         raise RoutineError(problems)
     return routine
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '\\"') + '"'
-
-
-def _show(value: object) -> str:
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return _quote(shown)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return str(value)
 
 
 def _suggest(key: str, allowed: tuple[str, ...]) -> str:

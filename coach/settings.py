@@ -27,6 +27,7 @@ from typing import Any
 import tomli
 
 from coach import paths
+from coach.showing import show_value as _show
 from coach.sourcemap import scan_key_lines
 
 CONFIG_NAME = "config.toml"
@@ -35,18 +36,6 @@ MAX_CONFIG_BYTES = 64 * 1024
 
 class _Bad(ValueError):
     """A value a setting does not accept; the message says what it wants."""
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + (value if len(value) <= 40 else value[:37] + "...") + '"'
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return str(value)
 
 
 def _boolean(value: object) -> bool:
