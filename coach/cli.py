@@ -221,8 +221,28 @@ def cmd_paths() -> int:
 
 
 def cmd_app(routine: object = None) -> int:
-    _error("the app is not built yet; follow a routine with `coach run ID --plain`")
-    return 2
+    """The Textual app: the pick screen, or straight to the player with ``routine``."""
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        _error("the app needs a terminal; for pipes and screen readers use `coach run ID --plain`")
+        return 2
+    from coach.app import CoachApp, Services
+    from coach.catalog import discover
+    from coach.clock import MonotonicClock
+    from coach.routine import Routine
+    from coach.settings import load_settings
+    from coach.tui.audio import AppAudio
+
+    settings, problems = load_settings()
+    services = Services(
+        clock=MonotonicClock(),
+        settings=settings,
+        entries=discover,
+        audio=AppAudio(settings),
+        notices=problems,
+    )
+    app = CoachApp(services, routine=routine if isinstance(routine, Routine) else None)
+    app.run()
+    return app.return_code or 0
 
 
 if __name__ == "__main__":  # pragma: no cover

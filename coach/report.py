@@ -24,6 +24,21 @@ def step_time(step: Step) -> str:
     return ", ".join(parts)
 
 
+def short_step_time(step: Step) -> str:
+    """The same, short, for the preview's narrow column: ``0:30 L/R``, ``10 reps ×2``."""
+    if step.duration is None:
+        per = f"{step.reps} reps" if step.reps else "open"
+    elif step.counts_reps:
+        per = f"{step.reps}×{format_length(step.tempo or 0)}"
+    else:
+        per = format_clock(step.duration)
+    if step.sides:
+        per += " L/R"
+    if step.sets > 1:
+        per += f" ×{step.sets}"
+    return per
+
+
 def describe_routine(routine: Routine, *, with_timeline: bool = False) -> str:
     """Every step with its start time and length, and the total."""
     timeline = build_timeline(routine)
@@ -69,4 +84,27 @@ def describe_routine(routine: Routine, *, with_timeline: bool = False) -> str:
             for cue in timeline.cues_of(seg.index):
                 lines.append(f"  {format_clock(cue.at):>5}      {cue.kind.value}: {cue.text}")
         lines.append(f"  {format_clock(timeline.total):>5}      finish: {timeline.finish_cue.text}")
+    return "\n".join(lines)
+
+
+def preview(routine: Routine) -> str:
+    """The pick screen's preview: what the routine is for, how long, and every step."""
+    lines = []
+    if routine.description:
+        lines += [routine.description, ""]
+    facts = [format_clock(routine.total) + (" + open steps" if routine.has_open_steps else "")]
+    facts.append(f"{len(routine.steps)} steps")
+    if routine.equipment:
+        facts.append(", ".join(routine.equipment))
+    lines.append(" · ".join(facts))
+    if routine.tags:
+        lines.append("tags: " + ", ".join(routine.tags))
+    lines.append("")
+    width = min(18, max(len(step.name) for step in routine.steps))
+    for step in routine.steps:
+        name = step.name if len(step.name) <= width else step.name[: width - 1] + "…"
+        lines.append(f"{step.number:>2} {name:<{width}} {step.kind:<9} {short_step_time(step)}")
+    if routine.source:
+        lines.append("")
+        lines.extend(f"source: {source}" for source in routine.source)
     return "\n".join(lines)

@@ -1,0 +1,162 @@
+"""The Textual app: it only wires the screens to the services it is handed.
+
+Pick a routine (:mod:`coach.tui.pick`), follow it (:mod:`coach.tui.player`), see how it
+went (:mod:`coach.tui.finish`). The clock, the settings, the routines, the audio and the log
+come in through :class:`Services`, so tests run the same app with a fake clock and no sound
+card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Protocol
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from coach.catalog import Entry
+from coach.clock import Clock
+from coach.routine import Routine
+from coach.session import Event
+from coach.settings import Settings
+from coach.timeline import Timeline, build_timeline
+from coach.tui.audio import AppAudio
+from coach.tui.dialogs import FeelScreen
+from coach.tui.finish import FinishScreen
+from coach.tui.pick import PickScreen
+from coach.tui.player import PlayerScreen, RunResult
+
+
+class Recorder(Protocol):
+    """What the app needs of the session log for one routine."""
+
+    def on_events(self, events: Sequence[Event], now: float) -> None: ...
+
+    def rate(self, *, after: int | None = None, note: str | None = None) -> None: ...
+
+
+@dataclass
+class Services:
+    """Everything the app touches in the world, handed in."""
+
+    clock: Clock
+    settings: Settings
+    entries: Callable[[], list[Entry]]
+    """Finds the routines (again each time the list shows, so new files appear)."""
+    audio: AppAudio | None = None
+    """Voice and sound; None: captions only."""
+    notices: list[str] = field(default_factory=list)
+    """Lines to show once at start (a broken config file, say)."""
+    recorder: Callable[[Timeline, int | None], Recorder | None] = lambda timeline, feel: None
+    """Makes the log's recorder for one routine, given the back-feel rating before it."""
+
+
+class CoachApp(App[None]):
+    """coach: pick a routine, follow it, see how it went."""
+
+    CSS_PATH = "tui/coach.tcss"
+    TITLE = "coach"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, services: Services, *, routine: Routine | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self._first_routine = routine
+        self._voice = services.settings.speak
+        self._sounds = services.settings.sounds
+
+    def on_mount(self) -> None:
+        if self.services.audio is not None:
+            self.services.audio.start()
+        for line in self.services.notices:
+            self.notify(line, severity="warning", timeout=8)
+        if self._first_routine is not None:
+            self.begin(self._first_routine)
+        else:
+            self.show_pick()
+
+    def on_unmount(self) -> None:
+        if self.services.audio is not None:
+            self.services.audio.close()
+
+    # -- the flow -------------------------------------------------------------------------
+
+    def show_pick(self) -> None:
+        if isinstance(self.screen, PickScreen):
+            return
+        self.push_screen(PickScreen(self.services.entries()))
+
+    @on(PickScreen.Chosen)
+    def _chosen(self, message: PickScreen.Chosen) -> None:
+        if message.entry.routine is not None:
+            self.begin(message.entry.routine)
+
+    @on(PickScreen.HistoryWanted)
+    def _history(self) -> None:
+        self.notify("The session log is not kept yet.", timeout=3)
+
+    def begin(self, routine: Routine) -> None:
+        """Follow ``routine``: ask how the back feels first, where the person opted in."""
+        timeline = build_timeline(routine)
+        if self.services.settings.ask_back_feel:
+            self.push_screen(
+                FeelScreen(f"{routine.name}: how does your back feel right now?"),
+                partial(self._play, timeline),
+            )
+        else:
+            self._play(timeline, None)
+
+    def _play(self, timeline: Timeline, feel_before: int | None) -> None:
+        audio = self.services.audio
+        recorder = self.services.recorder(timeline, feel_before)
+        player = PlayerScreen(
+            timeline,
+            clock=self.services.clock,
+            cues=audio.cues_for if audio is not None else None,
+            listeners=[recorder.on_events] if recorder is not None else [],
+            voice=self._voice,
+            sounds=self._sounds,
+        )
+        self.push_screen(player, partial(self._finished, player, feel_before, recorder))
+
+    def _finished(
+        self,
+        player: PlayerScreen,
+        feel_before: int | None,
+        recorder: Recorder | None,
+        result: RunResult | None,
+    ) -> None:
+        self._voice, self._sounds = player.voice, player.sounds
+        if result is None:
+            self.show_pick()
+            return
+        finish = FinishScreen(
+            result,
+            ask_feel=self.services.settings.ask_back_feel,
+            feel_before=feel_before,
+            rate=(lambda after, note: recorder.rate(after=after, note=note)) if recorder else None,
+        )
+        self.push_screen(finish, self._after_finish)
+
+    def _after_finish(self, where: str | None) -> None:
+        if where == "quit":
+            self.exit()
+        else:
+            self.show_pick()
+
+    # -- the command palette --------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in screen.BINDINGS:
+            if isinstance(binding, tuple) or not binding.show:
+                continue
+            key = binding.key_display or binding.key.split(",")[0]
+            yield SystemCommand(
+                binding.description.capitalize(),
+                f"key: {key}",
+                partial(screen.run_action, binding.action),
+            )

@@ -1,0 +1,100 @@
+"""The app's voice and sound: opened once, off the UI thread, and shared by every routine.
+
+Importing the audio library and opening a device takes a tenth of a second or more, so the
+app paints first and :meth:`AppAudio.start` does this on a thread of its own. A routine asks
+:meth:`AppAudio.cues_for` for its cue player; that waits (without blocking the screen) until
+the device and the speech process are up, or gives up after ``READY_WAIT`` and runs with
+captions only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from coach.settings import Settings
+from coach.timeline import Timeline
+
+if TYPE_CHECKING:
+    from coach.cues import Cues
+    from coach.sound import MixingPlayer, SilentPlayer
+    from coach.speech import Speech
+
+READY_WAIT = 3.0
+"""Seconds a routine waits for the audio device and the speech engine before it starts
+without them."""
+
+
+class AppAudio:
+    """The sound player and the speech process of one app run."""
+
+    def __init__(self, settings: Settings, *, bell: Callable[[], None] | None = None) -> None:
+        self.settings = settings
+        self._bell = bell
+        self._ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._player: MixingPlayer | SilentPlayer | None = None
+        self._speech: Speech | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def start(self) -> None:
+        """Open the device and start the speech process, on a thread. Returns at once."""
+        threading.Thread(target=self._open, name="coach-audio", daemon=True).start()
+
+    def _open(self) -> None:
+        try:
+            from coach.sound import open_player
+            from coach.speech import Speech
+
+            player = open_player(bell=self._bell)
+            speech = Speech()
+            speech.start()
+            speech.wait_ready(READY_WAIT)
+            with self._lock:
+                if self._closed:
+                    player.close()
+                    speech.close()
+                else:
+                    self._player, self._speech = player, speech
+        finally:
+            self._ready.set_result(None)
+
+    async def cues_for(self, timeline: Timeline) -> Cues | None:
+        """A cue player for ``timeline``, once the audio is up (or None without it)."""
+        try:
+            await asyncio.wait_for(asyncio.wrap_future(self._ready), READY_WAIT + 1)
+        except (asyncio.TimeoutError, concurrent.futures.CancelledError):
+            return None
+        from coach.cues import Cues
+        from coach.speech import VoiceSpec
+
+        with self._lock:
+            if self._closed or self._player is None:
+                return None
+            return Cues(
+                timeline,
+                player=self._player,
+                speech=self._speech,
+                voice=VoiceSpec.from_settings(self.settings),
+                speak=self.settings.speak,
+                sounds=self.settings.sounds,
+            )
+
+    def notices(self) -> list[str]:
+        """One line each for what does not work (no device, no engine), once it is known."""
+        with self._lock:
+            sources = (self._player, self._speech)
+        return [line for source in sources if source and (line := source.status_line)]
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            player, speech = self._player, self._speech
+            self._player = self._speech = None
+        if speech is not None:
+            speech.close()
+        if player is not None:
+            player.close()

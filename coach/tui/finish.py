@@ -1,0 +1,112 @@
+"""The finish screen: what was done, and (when asked for) how the back feels now."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from coach.durations import format_clock
+from coach.session import Outcome
+from coach.tui.player import RunResult
+from coach.tui.widgets import FeelScale
+
+Rate = Callable[[int | None, str | None], None]
+"""Receives the answers: the back-feel rating after the routine and the note."""
+
+
+def summary_lines(result: RunResult) -> list[str]:
+    """What the finish screen says about the routine that just ended."""
+    steps = result.steps
+    done = [s for s in steps if s.outcome is Outcome.COMPLETED]
+    skipped = [s for s in steps if s.outcome is Outcome.SKIPPED]
+    lines = [
+        f"{format_clock(result.active)} of exercise · {len(done)} of {len(steps)} steps done"
+        + (f" · paused {format_clock(result.paused)}" if result.paused >= 1 else "")
+    ]
+    if skipped:
+        lines.append("skipped: " + ", ".join(s.name for s in skipped))
+    if not result.completed:
+        left = [s for s in steps if s.outcome is None]
+        if left:
+            lines.append(f"not reached: {len(left)} step{'s' if len(left) != 1 else ''}")
+    return lines
+
+
+class FinishScreen(Screen[str]):
+    """Dismissed with ``"pick"`` (back to the routines) or ``"quit"``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "leave('pick')", "back to routines"),
+        Binding("escape", "skip", "skip"),
+        Binding("q", "leave('quit')", "quit"),
+    ]
+
+    def __init__(
+        self,
+        result: RunResult,
+        *,
+        ask_feel: bool = False,
+        feel_before: int | None = None,
+        rate: Rate | None = None,
+    ) -> None:
+        super().__init__()
+        self.result = result
+        self._ask = ask_feel
+        self._before = feel_before
+        self._rate = rate
+        self.feel_after: int | None = None
+        self._saved = False
+
+    def compose(self) -> ComposeResult:
+        result = self.result
+        name = result.timeline.routine.name
+        with Vertical(id="finish"):
+            yield Static(name, id="finish-routine")
+            yield Static("WELL DONE" if result.completed else "STOPPED", id="finish-title")
+            yield Static("\n".join(summary_lines(result)), id="finish-summary")
+            if self._ask:
+                before = f"  (before: {self._before})" if self._before is not None else ""
+                yield Static(f"How does your back feel now?{before}", classes="question")
+                with Horizontal(classes="feel-row"):
+                    yield FeelScale(id="feel-after")
+                yield Static("0 = no pain at all, 10 = the worst", classes="hint")
+                yield Input(placeholder="a note, if you like (enter saves)", id="note")
+            yield Static("Move gently, and stop and ease off if anything hurts.", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_class(not self.result.completed, "-stopped")
+        if self._ask:
+            self.query_one("#feel-after", FeelScale).focus()
+
+    @on(FeelScale.Chosen)
+    def _felt(self, event: FeelScale.Chosen) -> None:
+        self.feel_after = event.value
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted, "#note")
+    def _noted(self) -> None:
+        self.action_leave("pick")
+
+    def _save(self) -> None:
+        if self._saved or not self._ask:
+            return
+        self._saved = True
+        note = self.query_one("#note", Input).value.strip() or None
+        if self._rate is not None and (self.feel_after is not None or note):
+            self._rate(self.feel_after, note)
+
+    def action_skip(self) -> None:
+        """Escape: no more questions, back to the routines; an answer already chosen is kept."""
+        self.action_leave("pick")
+
+    def action_leave(self, where: str) -> None:
+        self._save()
+        self.dismiss(where)

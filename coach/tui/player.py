@@ -1,0 +1,311 @@
+"""The player: one routine, followed step by step with a big countdown.
+
+The screen owns the routine's :class:`~coach.session.Session` and drives it with the injected
+clock. It sleeps until the next thing worth waking for (a cue, the end of a segment, or the
+next whole second on the big clock), asks the session what happened by then, hands those
+events to the cue player and the listeners (the log), and repaints. The timer only says when
+to look: time itself always comes from the clock, so a late wake-up never drifts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Digits, Footer, Static
+
+from coach.clock import Clock
+from coach.player_view import Mode, PlayerView, player_view, seconds_to_next_change
+from coach.session import CueDue, Event, Finished, Session, State, StepResult
+from coach.timeline import CueKind, Timeline
+from coach.tui.widgets import Bar
+
+if TYPE_CHECKING:
+    from coach.cues import Cues
+
+Listener = Callable[[Sequence[Event], float], None]
+"""Told every batch of session events and the clock time they happened by (the log)."""
+
+QUIET_KINDS = (CueKind.COUNTDOWN, CueKind.REP)
+"""Cues the big clock already shows: no caption line for them."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a routine went, for the finish screen."""
+
+    timeline: Timeline
+    completed: bool
+    active: float
+    """Active seconds, pauses excluded."""
+    paused: float
+    steps: list[StepResult] = field(default_factory=list)
+
+
+class PlayerScreen(Screen[RunResult]):
+    """Follow ``timeline``; dismissed with a :class:`RunResult` when it ends or is stopped."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", "pause"),
+        Binding("enter", "done", "done"),
+        Binding("n,right", "skip", "skip", key_display="n"),
+        Binding("p,left", "back", "back", key_display="p"),
+        Binding("plus,equals_sign", "extend(10)", "+10s", key_display="+"),
+        Binding("minus,underscore", "extend(-10)", "-10s", key_display="-"),
+        Binding("m", "toggle_voice", "mute"),
+        Binding("s", "toggle_sound", "sound"),
+        Binding("q,escape", "quit_routine", "quit", key_display="q"),
+        Binding("question_mark", "help", "help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        *,
+        clock: Clock,
+        cues: Callable[[Timeline], Awaitable[Cues | None]] | None = None,
+        listeners: Sequence[Listener] = (),
+        voice: bool = True,
+        sounds: bool = True,
+        notices: Sequence[str] = (),
+    ) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self.session = Session(timeline)
+        self._clock = clock
+        self._cues_source = cues
+        self._cues: Cues | None = None
+        self._listeners = tuple(listeners)
+        self._timer: Timer | None = None
+        self._shown: PlayerView | None = None
+        self._caption = ""
+        self.voice = voice
+        """Whether cues are spoken (``m``). Captions show either way."""
+        self.sounds = sounds
+        """Whether ticks, bells and chimes play (``s``)."""
+        self._notices = list(notices)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield Static(id="routine-name")
+            yield Static(id="where")
+        yield Static(id="paused-banner")
+        with Vertical(id="body"):
+            with Horizontal(id="heading"):
+                yield Static(id="title")
+                yield Static(id="detail")
+            yield Static(id="instructions")
+            with Center(id="clock"):
+                yield Digits(id="digits")
+            yield Bar(id="segment-bar")
+            yield Static(id="caption")
+            yield Static(id="next")
+        yield Bar(id="routine-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for line in self._notices:
+            self.notify(line, timeout=6)
+        self._paint(self._clock.now())
+        if self._cues_source is None:
+            self._start()
+        else:
+            self.run_worker(self._start_with_cues(self._cues_source), exclusive=True)
+
+    async def _start_with_cues(self, source: Callable[[Timeline], Awaitable[Cues | None]]) -> None:
+        # The routine starts once its cue player exists, so the first words are not lost;
+        # the wait is bounded (and short: the app opened the audio while the list showed).
+        self._cues = await source(self.timeline)
+        if self._cues is not None:
+            for line in self._cues.take_notices():
+                self.notify(line, timeout=8)
+        self._start()
+
+    def _start(self) -> None:
+        self._apply_audio()
+        now = self._clock.now()
+        self._handle(self.session.start(now), now)
+
+    def on_unmount(self) -> None:
+        self._stop_timer()
+        if self._cues is not None:
+            self._cues.close()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 60, "-narrow")
+        self.set_class(self.size.height < 20, "-short")
+        self.set_class(self.size.height < 14, "-tiny")
+
+    # -- the clock ------------------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Catch up with the clock: fire what is due, repaint, and sleep until the next
+        moment worth waking for. The timer calls it; tests call it after moving a fake clock."""
+        now = self._clock.now()
+        self._handle(self.session.tick(now), now)
+
+    def _handle(self, events: Sequence[Event], now: float) -> None:
+        if events:
+            if self._cues is not None:
+                self._cues.on_events(events, self.session.active_time(now))
+            for listener in self._listeners:
+                listener(events, now)
+            self._note_captions(events)
+        self._paint(now)
+        if any(isinstance(event, Finished) for event in events):
+            self._finish()
+            return
+        self._schedule(now)
+
+    def _note_captions(self, events: Sequence[Event]) -> None:
+        caption: str | None = None
+        if self._cues is not None:
+            latest = self._cues.latest_caption
+            due = {event.cue.id for event in events if isinstance(event, CueDue)}
+            if latest is not None and latest.cue_id in due:
+                caption = latest.text
+        else:
+            for event in events:
+                if isinstance(event, CueDue) and event.cue.kind not in QUIET_KINDS:
+                    caption = event.cue.text
+        if caption is not None:
+            self._caption = caption
+            self.query_one("#caption", Static).update(f"» {caption}")
+
+    def _schedule(self, now: float) -> None:
+        self._stop_timer()
+        if self.session.state is not State.RUNNING:
+            return  # paused: nothing changes until a key is pressed
+        delay = seconds_to_next_change(self.session.position(now))
+        deadline = self.session.next_deadline()
+        if deadline is not None:
+            delay = min(delay, max(0.0, deadline - now))
+        # A hair past the moment, so the clock has surely reached it when we look.
+        self._timer = self.set_timer(delay + 0.002, self.sync, name="player-clock")
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    # -- painting -------------------------------------------------------------------------
+
+    def _paint(self, now: float) -> None:
+        view = player_view(self.timeline, self.session.position(now))
+        old = self._shown
+        self._shown = view
+        if old is not None and old == view:
+            return
+        q = self.query_one
+        if old is None or old.mode != view.mode or old.paused != view.paused:
+            for mode in Mode:
+                self.set_class(view.mode is mode, f"-{mode.value}")
+            self.set_class(view.paused, "-paused")
+            banner = "PAUSED · space to resume" if view.paused else ""
+            q("#paused-banner", Static).update(banner)
+        paused = "  ·  PAUSED" if view.paused else ""
+        q("#routine-name", Static).update(view.routine_name + paused)
+        q("#where", Static).update(f"{view.step_text} · {view.left_text}".strip(" ·"))
+        q("#title", Static).update(view.title.upper())
+        q("#detail", Static).update(view.detail + self._audio_note())
+        q("#instructions", Static).update(view.instructions)
+        q("#digits", Digits).update(view.digits)
+        segment_bar = q("#segment-bar", Bar)
+        segment_bar.label = view.segment_text
+        segment_bar.fill = view.segment_fill
+        q("#next", Static).update(view.next_text)
+        routine_bar = q("#routine-bar", Bar)
+        routine_bar.label = f"routine {view.routine_text}"
+        routine_bar.fill = view.routine_fill
+
+    def _audio_note(self) -> str:
+        off = [name for name, on in (("voice", self.voice), ("sound", self.sounds)) if not on]
+        return f" · {' and '.join(off)} off" if off else ""
+
+    def _repaint(self) -> None:
+        self._shown = None
+        self._paint(self._clock.now())
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _command(self, run: Callable[[float], list[Event]]) -> None:
+        now = self._clock.now()
+        self._handle(run(now), now)
+
+    def action_toggle_pause(self) -> None:
+        self._command(self.session.toggle_pause)
+
+    def action_done(self) -> None:
+        self._command(self.session.done)
+
+    def action_skip(self) -> None:
+        self._command(self.session.skip)
+
+    def action_back(self) -> None:
+        self._command(self.session.back)
+
+    def action_extend(self, seconds: float) -> None:
+        self._command(lambda now: self.session.extend(now, seconds))
+
+    def action_toggle_voice(self) -> None:
+        self.voice = not self.voice
+        self._apply_audio()
+        self.notify("Voice on" if self.voice else "Voice off: captions only", timeout=2)
+        self._repaint()
+
+    def action_toggle_sound(self) -> None:
+        self.sounds = not self.sounds
+        self._apply_audio()
+        self.notify("Sounds on" if self.sounds else "Sounds off", timeout=2)
+        self._repaint()
+
+    def _apply_audio(self) -> None:
+        if self._cues is not None:
+            self._cues.set_voice_enabled(self.voice)
+            self._cues.set_sounds_enabled(self.sounds)
+
+    def action_quit_routine(self) -> None:
+        from coach.tui.dialogs import ConfirmScreen
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self._command(self.session.stop)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Stop this routine?",
+                "It goes in your log as stopped, with the steps done so far.",
+                yes="y stop",
+                no="n keep going",
+            ),
+            answered,
+        )
+
+    def action_help(self) -> None:
+        from coach.tui.dialogs import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def _finish(self) -> None:
+        self._stop_timer()
+        if self._cues is not None:
+            # Let the closing words and chime play out; the next routine makes its own.
+            cues, self._cues = self._cues, None
+            self.app.set_timer(4.0, cues.close)
+        now = self._clock.now()
+        result = RunResult(
+            timeline=self.timeline,
+            completed=self.session.state is State.FINISHED,
+            active=self.session.active_time(now),
+            paused=self.session.paused_seconds,
+            steps=self.session.results(),
+        )
+        self.dismiss(result)

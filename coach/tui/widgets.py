@@ -1,0 +1,120 @@
+"""Small widgets the screens share: a progress bar that draws only when it moves, and the
+0-10 "how does your back feel" scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class Bar(Widget):
+    """A one-line bar, ``██████░░░░  0:27 of 0:30``, filled from 0 to 1.
+
+    Unlike Textual's ``ProgressBar`` it has no animation of its own: it repaints only when
+    the fill moves a whole cell or the label changes, which keeps an idle countdown cheap.
+    """
+
+    DEFAULT_CSS = """
+    Bar {
+        height: 1;
+        width: 1fr;
+    }
+    Bar > .bar--done { color: $primary; }
+    Bar > .bar--todo { color: $foreground 25%; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"bar--done", "bar--todo"}
+
+    fill: reactive[float] = reactive(0.0, layout=False)
+    """How much of the bar is done, 0 to 1."""
+    label: reactive[str] = reactive("", layout=False)
+    """Text after the bar: the time it stands for."""
+
+    def __init__(self, label: str = "", *, id: str | None = None, classes: str = "") -> None:
+        super().__init__(id=id, classes=classes)
+        self.set_reactive(Bar.label, label)
+
+    def _cells(self) -> tuple[int, int]:
+        room = max(0, self.size.width - len(self.label) - 2)
+        done = round(room * min(1.0, max(0.0, self.fill)))
+        return room, done
+
+    def validate_fill(self, value: float) -> float:
+        return min(1.0, max(0.0, value))
+
+    def watch_fill(self, old: float, new: float) -> None:
+        room = max(0, self.size.width - len(self.label) - 2)
+        if round(room * old) != round(room * new):
+            self.refresh()
+
+    def watch_label(self) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        room, done = self._cells()
+        text = Text(no_wrap=True, overflow="crop")
+        text.append("█" * done, style=self.get_component_rich_style("bar--done"))
+        text.append("░" * (room - done), style=self.get_component_rich_style("bar--todo"))
+        if self.label:
+            text.append("  " + self.label)
+        return text
+
+
+class FeelScale(Widget, can_focus=True):
+    """Pick a number from 0 (no pain, feels great) to 10 (the worst): arrows or digit keys,
+    then Enter. ``1`` then ``0`` makes 10."""
+
+    DEFAULT_CSS = """
+    FeelScale {
+        height: 1;
+        width: auto;
+    }
+    FeelScale > .scale--chosen { background: $primary; color: $text; text-style: bold; }
+    FeelScale:focus > .scale--chosen { background: $accent; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"scale--chosen"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "less", show=False),
+        Binding("right", "move(1)", "more", show=False),
+        Binding("enter", "choose", "choose", show=False),
+    ]
+
+    value: reactive[int] = reactive(5)
+
+    @dataclass
+    class Chosen(Message):
+        """The person picked ``value``."""
+
+        scale: FeelScale
+        value: int
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True)
+        chosen = self.get_component_rich_style("scale--chosen")
+        for number in range(11):
+            text.append(f" {number} ", style=chosen if number == self.value else "")
+        return text
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return sum(len(f" {n} ") for n in range(11))
+
+    def action_move(self, step: int) -> None:
+        self.value = min(10, max(0, self.value + step))
+
+    def action_choose(self) -> None:
+        self.post_message(self.Chosen(self, self.value))
+
+    def on_key(self, event: events.Key) -> None:
+        character = event.character
+        if character is not None and len(character) == 1 and character in "0123456789":
+            digit = int(character)
+            # "1" then "0" is ten; any other digit is itself.
+            self.value = 10 if digit == 0 and self.value == 1 else digit
+            event.stop()
