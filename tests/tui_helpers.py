@@ -43,7 +43,7 @@ kind = "strength"
 duration = "8s"
 sets = 2
 set_rest = "4s"
-instructions = "On hands and knees, reach one arm forward and the other leg back. Keep your back flat."
+instructions = "On hands and knees, reach one arm forward, the other leg back. Back flat."
 """
 """Timeline: get ready 0-3, neck left 3-13, right 13-23, rest 23-28, glute bridge (open),
 bird dog set 1 for 8 s, set rest 4 s, set 2 for 8 s."""
