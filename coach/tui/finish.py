@@ -81,6 +81,10 @@ class FinishScreen(Screen[str]):
             yield Static("Move gently, and stop and ease off if anything hurts.", classes="hint")
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Escape skips the questions; with none asked, enter says the same.
+        return self._ask or action != "skip"
+
     def on_mount(self) -> None:
         self.set_class(not self.result.completed, "-stopped")
         if self._ask:

@@ -106,10 +106,9 @@ class PickScreen(Screen[None]):
         routine = entry.routine
         minutes = max(1, round(routine.total / 60))
         length = f"{minutes}m" + ("+" if routine.has_open_steps else "")
-        label = Text(routine.name)
-        label.append(f"  {length}", style="dim")
-        if not entry.builtin:
-            label.append("  yours", style="italic dim")
+        name = routine.name if len(routine.name) <= 24 else routine.name[:23] + "…"
+        label = Text(f"{name:<24} ")
+        label.append(f"{length:>4}", style="dim")
         return Option(label, id=str(index))
 
     def _show_preview(self, entry: Entry | None) -> None:

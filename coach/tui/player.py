@@ -109,7 +109,9 @@ class PlayerScreen(Screen[RunResult]):
             yield Static(id="caption")
             yield Static(id="next")
         yield Bar(id="routine-bar")
-        yield Footer()
+        # The palette (ctrl+p) still works and the help lists it; its footer slot goes to
+        # the routine's own keys, which matter more.
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         for line in self._notices:
@@ -209,6 +211,7 @@ class PlayerScreen(Screen[RunResult]):
             for mode in Mode:
                 self.set_class(view.mode is mode, f"-{mode.value}")
             self.set_class(view.paused, "-paused")
+            self.refresh_bindings()
             banner = "PAUSED · space to resume" if view.paused else ""
             q("#paused-banner", Static).update(banner)
         paused = "  ·  PAUSED" if view.paused else ""
@@ -235,6 +238,16 @@ class PlayerScreen(Screen[RunResult]):
         self._paint(self._clock.now())
 
     # -- commands -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show each key where it does something: ``done`` on steps that wait for it, more
+        or less time on timed ones."""
+        open_step = self.session.segment.is_open
+        if action == "done":
+            return open_step
+        if action == "extend":
+            return not open_step
+        return True
 
     def _command(self, run: Callable[[float], list[Event]]) -> None:
         now = self._clock.now()

@@ -83,7 +83,7 @@ class FeelScale(Widget, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move(-1)", "less", show=False),
         Binding("right", "move(1)", "more", show=False),
-        Binding("enter", "choose", "choose", show=False),
+        Binding("enter", "choose", "choose"),
     ]
 
     value: reactive[int] = reactive(5)
