@@ -1,0 +1,148 @@
+"""The installed ``coach`` command in a real terminal: tmux types the keys, capture-pane reads
+the screen back. Real speech process, real (absent) audio device: nothing may be printed over
+the screen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SMOKE_ROUTINE = """
+name = "Smoke test stretch"
+description = "Three short steps. Stop and ease off if anything hurts."
+tags = ["gentle"]
+prepare = "2s"
+
+[[step]]
+name = "Shoulder rolls"
+kind = "stretch"
+duration = "20s"
+instructions = "Roll your shoulders slowly back and down."
+
+[[step]]
+name = "Neck turn"
+kind = "stretch"
+duration = "20s"
+sides = true
+instructions = "Turn your head gently toward the side called."
+"""
+
+
+def _coach_command() -> str:
+    beside = Path(sys.executable).with_name("coach")
+    found = str(beside) if beside.exists() else shutil.which("coach")
+    if found is None:
+        pytest.fail("the coach command is not installed (run ./dev test)")
+    return found
+
+
+class Terminal:
+    """One tmux session on a private server."""
+
+    def __init__(self, socket: str, name: str) -> None:
+        self.socket = socket
+        self.name = name
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10
+        )
+        return result.stdout
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", self.name, key)
+            time.sleep(0.15)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path, coach_home: Path) -> Iterator[Terminal]:
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is missing: ./dev test installs it")
+        pytest.skip("tmux is not installed")
+    routines = coach_home / "config" / "routines"
+    routines.mkdir(parents=True)
+    (routines / "smoke.toml").write_text(SMOKE_ROUTINE)
+    socket = f"coach-test-{uuid.uuid4().hex[:8]}"
+    term = Terminal(socket, "smoke")
+    status = tmp_path / "status"
+    command = f"{_coach_command()}; echo $? > {status}; sleep 60"
+    env = {**os.environ, "COACH_HOME": str(coach_home), "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    subprocess.run(
+        ["tmux", "-L", socket, "new-session", "-d", "-s", "smoke", "-x", "80", "-y", "24", command],
+        check=True,
+        env=env,
+        timeout=10,
+    )
+    try:
+        yield term
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=10)
+
+
+def test_pick_start_pause_skip_quit_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    screen = terminal.wait_for("routines")
+    assert "Desk-break posture reset" in screen
+    assert "start" in screen and "filter" in screen
+
+    terminal.keys("s", "m", "o", "k", "e")
+    screen = terminal.wait_for("Three short steps")
+    assert "Smoke test stretch" in screen
+    terminal.keys("Enter")
+    screen = terminal.wait_for("GET READY")
+    assert "next: Shoulder rolls" in screen
+
+    screen = terminal.wait_for("SHOULDER ROLLS", timeout=10)
+    assert "step 1/2" in screen
+
+    terminal.keys("Space")
+    screen = terminal.wait_for("PAUSED")
+    assert "space to resume" in screen
+    time.sleep(1.5)
+    assert terminal.screen().count("PAUSED") >= 1
+    terminal.keys("Space")
+    terminal.wait_for("step 1/2")
+    assert "space to resume" not in terminal.screen()
+
+    terminal.keys("n")
+    screen = terminal.wait_for("NECK TURN")
+    assert "left side" in screen
+
+    terminal.keys("q")
+    terminal.wait_for("Stop this routine?")
+    terminal.keys("y")
+    screen = terminal.wait_for("STOPPED")
+    assert "1 of 2 steps done" not in screen  # the first was skipped
+    assert "skipped: Shoulder rolls" in screen
+
+    terminal.keys("q")
+    status = tmp_path / "status"
+    deadline = time.monotonic() + 10
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status.read_text().strip() == "0"
+    assert "Traceback" not in terminal.screen()
+    assert "ALSA" not in terminal.screen()
