@@ -30,6 +30,10 @@ from coach.tui.pick import PickScreen
 from coach.tui.player import PlayerScreen, RunResult
 
 
+AUDIO_AFTER = 0.15
+"""Seconds after start-up before the audio device and speech process are opened."""
+
+
 class Recorder(Protocol):
     """What the app needs of the session log for one routine."""
 
@@ -70,7 +74,10 @@ class CoachApp(App[None]):
 
     def on_mount(self) -> None:
         if self.services.audio is not None:
-            self.services.audio.start()
+            # After the first frame is on the terminal: importing the audio library holds the
+            # interpreter for a tenth of a second, and the first paint should not wait for it
+            # (measured: 0.2 s later when started from on_mount).
+            self.set_timer(AUDIO_AFTER, self.services.audio.start)
         for line in self.services.notices:
             self.notify(line, severity="warning", timeout=8)
         if self._first_routine is not None:

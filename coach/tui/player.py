@@ -84,6 +84,7 @@ class PlayerScreen(Screen[RunResult]):
         self._listeners = tuple(listeners)
         self._timer: Timer | None = None
         self._shown: PlayerView | None = None
+        self._texts: dict[str, str] = {}
         self._caption = ""
         self.voice = voice
         """Whether cues are spoken (``m``). Captions show either way."""
@@ -215,19 +216,26 @@ class PlayerScreen(Screen[RunResult]):
             banner = "PAUSED · space to resume" if view.paused else ""
             q("#paused-banner", Static).update(banner)
         paused = "  ·  PAUSED" if view.paused else ""
-        q("#routine-name", Static).update(view.routine_name + paused)
-        q("#where", Static).update(f"{view.step_text} · {view.left_text}".strip(" ·"))
-        q("#title", Static).update(view.title.upper())
-        q("#detail", Static).update(view.detail + self._audio_note())
-        q("#instructions", Static).update(view.instructions)
-        q("#digits", Digits).update(view.digits)
+        self._put("#routine-name", view.routine_name + paused)
+        self._put("#where", f"{view.step_text} · {view.left_text}".strip(" ·"))
+        self._put("#title", view.title.upper())
+        self._put("#detail", view.detail + self._audio_note())
+        self._put("#instructions", view.instructions)
+        self._put("#next", view.next_text)
+        if old is None or old.digits != view.digits:
+            q("#digits", Digits).update(view.digits)
         segment_bar = q("#segment-bar", Bar)
         segment_bar.label = view.segment_text
         segment_bar.fill = view.segment_fill
-        q("#next", Static).update(view.next_text)
         routine_bar = q("#routine-bar", Bar)
         routine_bar.label = f"routine {view.routine_text}"
         routine_bar.fill = view.routine_fill
+
+    def _put(self, selector: str, text: str) -> None:
+        """Update a line only when its text changes: an update can cost a layout pass."""
+        if self._texts.get(selector) != text:
+            self._texts[selector] = text
+            self.query_one(selector, Static).update(text)
 
     def _audio_note(self) -> str:
         off = [name for name, on in (("voice", self.voice), ("sound", self.sounds)) if not on]
@@ -235,6 +243,7 @@ class PlayerScreen(Screen[RunResult]):
 
     def _repaint(self) -> None:
         self._shown = None
+        self._texts.clear()
         self._paint(self._clock.now())
 
     # -- commands -------------------------------------------------------------------------
