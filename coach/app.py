@@ -29,7 +29,6 @@ from coach.tui.finish import FinishScreen
 from coach.tui.pick import PickScreen
 from coach.tui.player import PlayerScreen, RunResult
 
-
 AUDIO_AFTER = 0.15
 """Seconds after start-up before the audio device and speech process are opened."""
 
