@@ -80,3 +80,25 @@ def test_finish_asks_how_the_back_feels(snap_compare: Any, size: tuple[int, int]
         await pilot.press("3")
 
     assert snap_compare(h.app, terminal_size=size, run_before=run_before)
+
+
+def test_light_theme(snap_compare: Any) -> None:
+    h = make_app(start=sample_routine())
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        h.app.theme = "textual-light"
+        h.advance(6.4)
+        await pilot.pause()
+
+    assert snap_compare(h.app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_no_color(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    h = make_app(start=sample_routine())
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        h.advance(25.0)  # a rest: it must still read as one without colour
+        await pilot.pause()
+
+    assert snap_compare(h.app, terminal_size=(80, 24), run_before=run_before)
