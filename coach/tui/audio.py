@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from coach.settings import Settings
@@ -31,9 +31,18 @@ without them."""
 class AppAudio:
     """The sound player and the speech process of one app run."""
 
-    def __init__(self, settings: Settings, *, bell: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        bell: Callable[[], None] | None = None,
+        backends: Sequence[object] | None = None,
+    ) -> None:
+        """``backends``: miniaudio backends to try (tests pass the null backend, which plays
+        at the real pace into nothing, where there is no sound card)."""
         self.settings = settings
         self._bell = bell
+        self._backends = backends
         self._ready: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._player: MixingPlayer | SilentPlayer | None = None
         self._speech: Speech | None = None
@@ -49,7 +58,7 @@ class AppAudio:
             from coach.sound import open_player
             from coach.speech import Speech
 
-            player = open_player(bell=self._bell)
+            player = open_player(bell=self._bell, backends=self._backends)  # type: ignore[arg-type]
             speech = Speech()
             speech.start()
             speech.wait_ready(READY_WAIT)
