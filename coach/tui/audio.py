@@ -58,7 +58,7 @@ class AppAudio:
             from coach.sound import open_player
             from coach.speech import Speech
 
-            player = open_player(bell=self._bell, backends=self._backends)  # type: ignore[arg-type]
+            player = open_player(bell=self._bell, backends=self._backends)
             speech = Speech()
             speech.start()
             speech.wait_ready(READY_WAIT)
