@@ -136,3 +136,20 @@ def test_help_and_list_do_not_import_textual(command: list[str]) -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert "HEAVY []" in result.stderr, result.stderr[-500:]
+
+
+def test_the_app_without_a_terminal_points_to_plain_mode() -> None:
+    for args in ((), ("run", "desk-break")):
+        result = coach(*args)
+        assert result.returncode == 2
+        assert result.stderr.strip() == (
+            "coach: the app needs a terminal; for pipes and screen readers use "
+            "`coach run ID --plain`"
+        )
+
+
+def test_run_with_an_unknown_routine_is_one_line_and_exit_1() -> None:
+    result = coach("run", "no-such-routine")
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "no routine with this id" in result.stderr
