@@ -18,6 +18,7 @@ CORE = [
     "coach.plain",
     "coach.settings",
     "coach.cues",
+    "coach.history",
 ]
 FORBIDDEN = ("textual", "rich", "pyttsx3", "miniaudio", "sqlite3", "_sqlite3")
 
