@@ -433,18 +433,22 @@ class SessionStore:
         _private_folder(path.parent, fix=fix_folder)
         _create_private(path)
         seen = path.stat()
-        connection = _connect(path)
+        if _has_foreign_header(path):
+            return cls._replace_damaged(path, seen, "not an SQLite file", fix_folder, tries)
+        # First a look that cannot write: a newer coach's file stays byte for byte as it is.
+        look = _connect(path, read_only=True)
         try:
-            version = _probe(connection)
+            version = _probe(look)
         except _Damaged as damage:
-            connection.close()
+            look.close()
             return cls._replace_damaged(path, seen, str(damage), fix_folder, tries)
         except BaseException:
-            connection.close()
+            look.close()
             raise
         if version > SCHEMA_VERSION:
-            connection.close()
-            return cls._open_newer(path, version)
+            return cls._open_newer(path, version, look)
+        look.close()
+        connection = _connect(path)
         try:
             _prepare(connection)
         except sqlite3.Error as error:
@@ -490,26 +494,26 @@ class SessionStore:
         return store
 
     @classmethod
-    def _open_newer(cls, path: Path, version: int) -> SessionStore:
+    def _open_newer(cls, path: Path, version: int, look: sqlite3.Connection) -> SessionStore:
         line = (
             f"the session log {path} is from a newer coach (format {version}, this one "
             f"knows {SCHEMA_VERSION}); left as it is: this session is not logged"
         )
-        return cls._open_read_only(path, line)
+        return cls._open_read_only(path, line, look)
 
     @classmethod
-    def _open_read_only(cls, path: Path, line: str) -> SessionStore:
+    def _open_read_only(
+        cls, path: Path, line: str, connection: sqlite3.Connection | None = None
+    ) -> SessionStore:
         try:
-            connection = sqlite3.connect(
-                path.resolve().as_uri() + "?mode=ro",
-                uri=True,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if connection is None:
+                connection = _connect(path, read_only=True)
+            # Its sessions are read only if they have the columns this coach knows.
             connection.execute(_SELECT + " LIMIT 0").fetchall()
         except sqlite3.Error:
-            return cls.in_memory(line + " (and it cannot be read)")
+            if connection is not None:
+                connection.close()
+            return cls.in_memory(line + " (and it cannot be read here)")
         return cls(connection, path=path, writable=False, status_line=line)
 
     def _sweep(self) -> None:
@@ -867,12 +871,30 @@ class SessionStore:
         self.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit). Read-only ones never
+    change the file: not even the checkpoint a last connection makes as it closes."""
+    target = path.resolve().as_uri() + "?mode=ro" if read_only else str(path)
     connection = sqlite3.connect(
-        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        target,
+        uri=read_only,
+        isolation_level=None,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MS / 1000,
     )
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return connection
+
+
+_HEADER = b"SQLite format 3\x00"
+
+
+def _has_foreign_header(path: Path) -> bool:
+    """True for a file that has bytes but not SQLite's: SQLite is never let near it (it
+    would take a ``-wal`` beside it for its own, and delete it on closing)."""
+    with open(path, "rb") as stream:
+        start = stream.read(len(_HEADER))
+    return bool(start) and start != _HEADER
 
 
 def _probe(connection: sqlite3.Connection) -> int:
