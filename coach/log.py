@@ -66,40 +66,89 @@ WRITE_ATTEMPTS = 4
 """Attempts at a write that must land (the start of a session, its end, the ratings)."""
 NOTE_LIMIT = 2000
 
-_ADD = """
-    INSERT INTO day_totals VALUES (
-        NEW.local_day, NEW.routine_id, 1, NEW.status = 'completed',
-        CAST(round(NEW.active_seconds * 1000) AS INTEGER),
-        coalesce(NEW.feel_before, 0), NEW.feel_before IS NOT NULL,
-        coalesce(NEW.feel_after, 0), NEW.feel_after IS NOT NULL)
-    ON CONFLICT (local_day, routine_id) DO UPDATE SET
-        sessions = sessions + excluded.sessions,
-        completed = completed + excluded.completed,
-        active_ms = active_ms + excluded.active_ms,
-        feel_before_sum = feel_before_sum + excluded.feel_before_sum,
-        feel_before_n = feel_before_n + excluded.feel_before_n,
-        feel_after_sum = feel_after_sum + excluded.feel_after_sum,
-        feel_after_n = feel_after_n + excluded.feel_after_n;
-"""
-_SUBTRACT = """
-    UPDATE day_totals SET
-        sessions = sessions - 1,
-        completed = completed - (OLD.status = 'completed'),
-        active_ms = active_ms - CAST(round(OLD.active_seconds * 1000) AS INTEGER),
-        feel_before_sum = feel_before_sum - coalesce(OLD.feel_before, 0),
-        feel_before_n = feel_before_n - (OLD.feel_before IS NOT NULL),
-        feel_after_sum = feel_after_sum - coalesce(OLD.feel_after, 0),
-        feel_after_n = feel_after_n - (OLD.feel_after IS NOT NULL)
-    WHERE local_day = OLD.local_day AND routine_id = OLD.routine_id;
-    DELETE FROM day_totals
-    WHERE local_day = OLD.local_day AND routine_id = OLD.routine_id AND sessions <= 0;
-"""
+_TOTALS = {
+    # Per local day: the heat map, streaks, weeks, the back-feel trend and its averages.
+    "day_totals": ("local_day", True),
+    # Per routine, across all days.
+    "routine_totals": ("routine_id", False),
+}
+
+
+def _totals_table(table: str, key: str, with_feel: bool) -> str:
+    feel = (
+        ", feel_before_sum INTEGER NOT NULL, feel_before_n INTEGER NOT NULL,"
+        " feel_after_sum INTEGER NOT NULL, feel_after_n INTEGER NOT NULL"
+        if with_feel
+        else ""
+    )
+    return (
+        f"CREATE TABLE {table} ({key} TEXT PRIMARY KEY, sessions INTEGER NOT NULL, "
+        f"completed INTEGER NOT NULL, active_ms INTEGER NOT NULL{feel}) WITHOUT ROWID"
+    )
+
+
+def _add(table: str, key: str, with_feel: bool) -> str:
+    """SQL adding the NEW row of sessions to a totals table."""
+    values = [
+        f"NEW.{key}",
+        "1",
+        "NEW.status = 'completed'",
+        "CAST(round(NEW.active_seconds * 1000) AS INTEGER)",
+    ]
+    names = ["sessions", "completed", "active_ms"]
+    if with_feel:
+        values += [
+            "coalesce(NEW.feel_before, 0)",
+            "NEW.feel_before IS NOT NULL",
+            "coalesce(NEW.feel_after, 0)",
+            "NEW.feel_after IS NOT NULL",
+        ]
+        names += ["feel_before_sum", "feel_before_n", "feel_after_sum", "feel_after_n"]
+    sums = ", ".join(f"{n} = {n} + excluded.{n}" for n in names)
+    return (
+        f"INSERT INTO {table} VALUES ({', '.join(values)}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {sums};"
+    )
+
+
+def _subtract(table: str, key: str, with_feel: bool) -> str:
+    """SQL taking the OLD row of sessions away from a totals table."""
+    changes = [
+        "sessions = sessions - 1",
+        "completed = completed - (OLD.status = 'completed')",
+        "active_ms = active_ms - CAST(round(OLD.active_seconds * 1000) AS INTEGER)",
+    ]
+    if with_feel:
+        changes += [
+            "feel_before_sum = feel_before_sum - coalesce(OLD.feel_before, 0)",
+            "feel_before_n = feel_before_n - (OLD.feel_before IS NOT NULL)",
+            "feel_after_sum = feel_after_sum - coalesce(OLD.feel_after, 0)",
+            "feel_after_n = feel_after_n - (OLD.feel_after IS NOT NULL)",
+        ]
+    return (
+        f"UPDATE {table} SET {', '.join(changes)} WHERE {key} = OLD.{key}; "
+        f"DELETE FROM {table} WHERE {key} = OLD.{key} AND sessions <= 0;"
+    )
+
+
+def _totals_schema() -> tuple[str, ...]:
+    tables = [_totals_table(t, key, feel) for t, (key, feel) in _TOTALS.items()]
+    add = " ".join(_add(t, key, feel) for t, (key, feel) in _TOTALS.items())
+    subtract = " ".join(_subtract(t, key, feel) for t, (key, feel) in _TOTALS.items())
+    return (
+        *tables,
+        f"CREATE TRIGGER sessions_added AFTER INSERT ON sessions BEGIN {add} END",
+        f"CREATE TRIGGER sessions_removed AFTER DELETE ON sessions BEGIN {subtract} END",
+        "CREATE TRIGGER sessions_changed AFTER UPDATE OF local_day, routine_id, status, "
+        f"active_seconds, feel_before, feel_after ON sessions BEGIN {subtract} {add} END",
+    )
+
 
 MIGRATIONS: list[tuple[str, ...]] = [
-    # 1: the sessions, and their totals per local day and routine. The local day a session
-    # started on has its own column; the totals are kept by triggers in the same
+    # 1: the sessions, and their totals per local day and per routine. The local day a
+    # session started on has its own column; the totals are kept by triggers in the same
     # transaction as each write (whole milliseconds, so adding and taking away is exact),
-    # so the history screen reads a few thousand rows however long the log grows.
+    # so the history screen reads a row a day however many sessions the log holds.
     (
         """CREATE TABLE sessions (
             id INTEGER PRIMARY KEY,
@@ -129,22 +178,7 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX sessions_by_day ON sessions (local_day)",
         "CREATE INDEX sessions_by_routine ON sessions (routine_id, started_utc)",
         "CREATE INDEX sessions_running ON sessions (status) WHERE status = 'running'",
-        """CREATE TABLE day_totals (
-            local_day TEXT NOT NULL,
-            routine_id TEXT NOT NULL,
-            sessions INTEGER NOT NULL,
-            completed INTEGER NOT NULL,
-            active_ms INTEGER NOT NULL,
-            feel_before_sum INTEGER NOT NULL,
-            feel_before_n INTEGER NOT NULL,
-            feel_after_sum INTEGER NOT NULL,
-            feel_after_n INTEGER NOT NULL,
-            PRIMARY KEY (local_day, routine_id)
-        ) WITHOUT ROWID""",
-        f"CREATE TRIGGER sessions_added AFTER INSERT ON sessions BEGIN {_ADD} END",
-        f"CREATE TRIGGER sessions_removed AFTER DELETE ON sessions BEGIN {_SUBTRACT} END",
-        "CREATE TRIGGER sessions_changed AFTER UPDATE OF local_day, routine_id, status, "
-        f"active_seconds, feel_before, feel_after ON sessions BEGIN {_SUBTRACT} {_ADD} END",
+        *_totals_schema(),
     ),
 ]
 """Forward migrations: entry N-1 takes a log from schema N-1 to N (``PRAGMA user_version``).
@@ -586,13 +620,11 @@ class SessionStore:
         try:
             with self._mutex:
                 day_rows = self._db.execute(
-                    "SELECT local_day, SUM(active_ms), SUM(completed), SUM(feel_before_sum), "
-                    "SUM(feel_before_n), SUM(feel_after_sum), SUM(feel_after_n) "
-                    "FROM day_totals GROUP BY local_day"
+                    "SELECT local_day, active_ms, completed, feel_before_sum, feel_before_n, "
+                    "feel_after_sum, feel_after_n FROM day_totals"
                 ).fetchall()
                 routine_rows = self._db.execute(
-                    "SELECT routine_id, SUM(sessions), SUM(completed), SUM(active_ms) "
-                    "FROM day_totals GROUP BY routine_id"
+                    "SELECT routine_id, sessions, completed, active_ms FROM routine_totals"
                 ).fetchall()
                 names = {
                     rid: self._db.execute(
