@@ -46,11 +46,13 @@ if TYPE_CHECKING:
     from coach.timeline import Timeline
 
 __all__ = [
+    "EXPORT_FIELDS",
     "LOG_NAME",
     "SCHEMA_VERSION",
     "SessionRecord",
     "SessionRecorder",
     "SessionStore",
+    "iter_fields",
     "local_now",
 ]
 
@@ -259,7 +261,7 @@ class _Busy(Exception):
 
 
 class _Damaged(Exception):
-    """The file is not a (coach) database, or fails SQLite's check."""
+    """The file is not SQLite, not a coach log, or SQLite finds it malformed."""
 
 
 def _private_folder(folder: Path, *, fix: bool) -> None:
@@ -372,10 +374,12 @@ class _LiveLock:
     def release(self) -> None:
         if self._fd is None:
             return
-        with contextlib.suppress(OSError):
-            self.path.unlink()
-        with contextlib.suppress(OSError):
-            os.close(self._fd)
+        # Gone from its name before it is unlocked, so nobody finds it free and takes it
+        # for a dead session's. (Windows cannot remove an open file: close it first there.)
+        steps: list[Callable[[], object]] = [self.path.unlink, partial(os.close, self._fd)]
+        for step in reversed(steps) if sys.platform == "win32" else steps:
+            with contextlib.suppress(OSError):
+                step()
         self._fd = None
 
 

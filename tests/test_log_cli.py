@@ -266,7 +266,10 @@ def read_line(stream: io.TextIOBase, deadline: float) -> str:
     ready, _, _ = select.select([stream], [], [], max(0.0, deadline - time.monotonic()))
     if not ready:
         raise AssertionError("coach printed nothing in time")
-    return stream.readline()
+    line = stream.readline()
+    if not line:
+        raise AssertionError("coach ended before its third step")
+    return line
 
 
 @pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
