@@ -10,14 +10,47 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach import __version__
+
+if TYPE_CHECKING:
+    from datetime import date, datetime, timedelta
+
+    from coach.history import SessionRecord
+    from coach.log import SessionStore
+    from coach.plain import Listener
+    from coach.session import Event
+    from coach.timeline import Timeline
 
 DESCRIPTION = "A terminal coach for timed stretch, strength and self-massage routines."
 EPILOG = """\
 With no command, coach opens the app: pick a routine and follow it.
 Routines: the built-in ones, and your own .toml files in the folder `coach paths` prints.
 COACH_HOME=DIR moves all of coach's files (config, routines, log) under DIR."""
+
+
+LOG_LIMIT = 20
+"""Sessions ``coach log`` lists when not told otherwise."""
+
+
+def _day(text: str) -> object:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-01") from None
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +98,31 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--rate", type=int, metavar="WPM", help="words per minute")
     say.add_argument("--volume", type=float, metavar="0-1", help="volume, 0.0 to 1.0")
 
+    log = sub.add_parser("log", help="the sessions you have done, newest first")
+    log.add_argument(
+        "--since", type=_day, metavar="DATE", help="only from this local date on (YYYY-MM-DD)"
+    )
+    log.add_argument("--routine", metavar="ID", help="only sessions of this routine")
+    log.add_argument(
+        "--limit",
+        type=_count,
+        metavar="N",
+        help=f"at most N sessions (default {LOG_LIMIT}, or all with --since or --routine)",
+    )
+
+    stats = sub.add_parser(
+        "stats", help="streaks, totals, per routine, per week, back feel before and after"
+    )
+    stats.add_argument(
+        "--weeks", type=_count, default=8, metavar="N", help="weeks to list (default 8)"
+    )
+
+    export = sub.add_parser("export", help="every session, one row each, as CSV or JSON")
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
+    export.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE, not standard output"
+    )
+
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("paths", help="print where coach keeps its files")
     return parser
@@ -101,6 +159,12 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from coach.voice_commands import cmd_say
 
         return cmd_say(args.text, to=args.to, voice=args.voice, rate=args.rate, volume=args.volume)
+    if command == "log":
+        return cmd_log(since=args.since, routine=args.routine, limit=args.limit)
+    if command == "stats":
+        return cmd_stats(weeks=args.weeks)
+    if command == "export":
+        return cmd_export(args.format, output=args.output)
     if command == "schema":
         return cmd_schema()
     if command == "paths":
@@ -196,8 +260,213 @@ def cmd_run(ref: str, *, plain: bool, mute: bool = False, no_sound: bool = False
     from coach.voice_commands import plain_cues
 
     timeline = build_timeline(routine)
-    with plain_cues(timeline, speak=not mute, sounds=not no_sound) as listeners:
-        return plain_main(timeline, clock=MonotonicClock(), listeners=listeners)
+    store, record = _session_log(timeline)
+    try:
+        with plain_cues(timeline, speak=not mute, sounds=not no_sound) as listeners:
+            # The log listens last: its disk write never delays a cue.
+            everyone = [*listeners, *record]
+            return plain_main(timeline, clock=MonotonicClock(), listeners=everyone)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _session_log(timeline: Timeline) -> tuple[SessionStore | None, list[Listener]]:
+    """The session log for a plain-mode run: the store, and the recorder's listener, which
+    prints its status line once. Without a usable log the routine still runs."""
+    try:
+        from coach.log import SessionRecorder, SessionStore
+    except ImportError as error:  # a Python built without sqlite3
+        _error(f"no session log ({error}); the routine carries on")
+        return None, []
+    store = SessionStore.open()
+    if store.status_line:
+        _error(store.status_line)
+    recorder = SessionRecorder(store, timeline)
+    told: list[str] = []
+
+    def record(events: Sequence[Event], now: float) -> None:
+        recorder.on_events(events, now)
+        if recorder.status_line and not told:
+            told.append(recorder.status_line)
+            _error(recorder.status_line)
+
+    return store, [record]
+
+
+def _open_log() -> SessionStore | None:
+    try:
+        from coach.log import SessionStore
+    except ImportError as error:  # a Python built without sqlite3
+        _error(f"no session log ({error})")
+        return None
+    store = SessionStore.open()
+    if store.status_line:
+        _error(store.status_line)
+    return store
+
+
+def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int | None) -> int:
+    """``coach log``: recent sessions, one line each, newest first."""
+    from coach.durations import format_clock
+    from coach.showing import quote
+
+    store = _open_log()
+    if store is None:
+        return 1
+    try:
+        if limit is None and since is None and routine is None:
+            limit = LOG_LIMIT
+        records = store.sessions(since=since, routine=routine, limit=limit)
+    finally:
+        store.close()
+    if not records:
+        print("no sessions logged" + (" that match" if since or routine else " yet"))
+        return 0
+    width = min(28, max(len(r.routine_name) for r in records))
+    for r in records:
+        start = r.local_start
+        when = start.strftime("%Y-%m-%d %H:%M")
+        if start.utcoffset() != _local_offset(start):
+            when += f" (UTC{start.strftime('%z')[:3]}:{start.strftime('%z')[3:]})"
+        steps = f"{r.steps_completed}/{r.steps_total} steps"
+        if r.steps_skipped:
+            steps += f", {r.steps_skipped} skipped"
+        parts = [
+            when,
+            f"{r.routine_name[:width]:<{width}}",
+            f"{format_clock(r.active_seconds):>7} of {format_clock(r.planned_seconds):<5}",
+            f"{steps:<22}",
+            f"{r.status:<11}",
+        ]
+        if r.feel_before is not None or r.feel_after is not None:
+            parts.append(f"back {_feel(r.feel_before)} -> {_feel(r.feel_after)}")
+        if r.note:
+            parts.append(quote(r.note, limit=60))
+        print("  ".join(parts).rstrip())
+    return 0
+
+
+def _local_offset(moment: datetime) -> timedelta | None:
+    """The offset this machine's zone has at ``moment``."""
+    return moment.astimezone().utcoffset()
+
+
+def _feel(value: int | None) -> str:
+    return "?" if value is None else str(value)
+
+
+def cmd_stats(*, weeks: int = 8) -> int:
+    """``coach stats``: streaks, totals, per week, per routine, back feel."""
+    from datetime import date, timedelta
+
+    from coach.history import format_days, format_minutes, week_start
+
+    store = _open_log()
+    if store is None:
+        return 1
+    today = date.today()
+    try:
+        summary = store.summary(today)
+    finally:
+        store.close()
+    if not summary.total_sessions:
+        print("no sessions logged yet: follow a routine with `coach run ID`")
+        return 0
+    print(
+        f"streak: {format_days(summary.current_streak)} (best: {format_days(summary.best_streak)})"
+    )
+    print(
+        f"this week: {format_minutes(summary.week_minutes)} "
+        f"(last week: {format_minutes(summary.last_week_minutes)})"
+    )
+    print(
+        f"all time: {summary.total_sessions} sessions, {summary.completed_sessions} completed, "
+        f"{format_minutes(summary.total_minutes)}"
+    )
+    if summary.feel_before_count or summary.feel_after_count:
+        print(
+            f"back feel (0-10): before {_average(summary.feel_before_avg)} "
+            f"({summary.feel_before_count} rated), after {_average(summary.feel_after_avg)} "
+            f"({summary.feel_after_count} rated)"
+        )
+    print()
+    print("per week (from Monday):")
+    monday = week_start(today)
+    for n in range(min(weeks, 26)):
+        first = monday - timedelta(weeks=n)
+        minutes = sum(m for d, m in summary.days.items() if first <= d < first + timedelta(7))
+        label = "this week" if n == 0 else "last week" if n == 1 else ""
+        print(f"  {first.isoformat()}  {format_minutes(minutes):>12}  {label}".rstrip())
+    print()
+    print("per routine:")
+    id_width = max(len(t.routine_id) for t in summary.per_routine)
+    name_width = min(28, max(len(t.name) for t in summary.per_routine))
+    for total in summary.per_routine:
+        sessions = "1 session" if total.sessions == 1 else f"{total.sessions} sessions"
+        print(
+            f"  {total.routine_id:<{id_width}}  {total.name[:name_width]:<{name_width}}  "
+            f"{sessions:>14}  {format_minutes(total.minutes):>12}"
+        )
+    return 0
+
+
+def _average(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def cmd_export(fmt: str, *, output: Path | None = None) -> int:
+    """``coach export``: every session, oldest first, one row each, as CSV or JSON."""
+    store = _open_log()
+    if store is None:
+        return 1
+    try:
+        records = store.sessions()
+    finally:
+        store.close()
+    records.reverse()
+    text = _export_json(records) if fmt == "json" else _export_csv(records)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    import os
+
+    try:
+        # The log is health data: the export is its owner's only, like the log itself.
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+    except OSError as error:
+        _error(f"cannot write {output}: {error.strerror or error}")
+        return 1
+    _error(f"wrote {len(records)} sessions to {output}")
+    return 0
+
+
+def _export_json(records: Sequence[SessionRecord]) -> str:
+    import json
+
+    from coach.log import iter_fields
+
+    rows = [dict(iter_fields(record)) for record in records]
+    return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
+
+
+def _export_csv(records: Sequence[SessionRecord]) -> str:
+    import csv
+    import io
+
+    from coach.log import EXPORT_FIELDS, iter_fields
+
+    stream = io.StringIO()
+    writer = csv.writer(stream)
+    writer.writerow(EXPORT_FIELDS)
+    for record in records:
+        writer.writerow(
+            "; ".join(value) if isinstance(value, list) else "" if value is None else value
+            for _, value in iter_fields(record)
+        )
+    return stream.getvalue()
 
 
 def cmd_schema() -> int:

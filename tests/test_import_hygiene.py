@@ -19,6 +19,7 @@ CORE = [
     "coach.settings",
     "coach.cues",
     "coach.player_view",
+    "coach.history",
 ]
 FORBIDDEN = ("textual", "rich", "pyttsx3", "miniaudio", "sqlite3", "_sqlite3")
 
