@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from coach.catalog import Entry
 from coach.clock import Clock
+from coach.history import Summary, format_days
 from coach.routine import Routine
 from coach.session import Event
 from coach.settings import Settings
@@ -35,6 +36,9 @@ AUDIO_AFTER = 0.15
 
 class Recorder(Protocol):
     """What the app needs of the session log for one routine."""
+
+    status_line: str | None
+    """One line to show when logging this session went wrong."""
 
     def on_events(self, events: Sequence[Event], now: float) -> None: ...
 
@@ -55,6 +59,8 @@ class Services:
     """Lines to show once at start (a broken config file, say)."""
     recorder: Callable[[Timeline, int | None], Recorder | None] = lambda timeline, feel: None
     """Makes the log's recorder for one routine, given the back-feel rating before it."""
+    summary: Callable[[], Summary | None] = lambda: None
+    """What the log says (streaks, minutes, ...), for the history screen; None: no log."""
 
 
 class CoachApp(App[None]):
@@ -93,7 +99,12 @@ class CoachApp(App[None]):
     def show_pick(self) -> None:
         if isinstance(self.screen, PickScreen):
             return
-        self.push_screen(PickScreen(self.services.entries()))
+        summary = self.services.summary()
+        note = ""
+        if summary is not None:
+            streak = summary.current_streak
+            note = f"streak {format_days(streak)} · h history" if streak else "h history"
+        self.push_screen(PickScreen(self.services.entries(), header_note=note))
 
     @on(PickScreen.Chosen)
     def _chosen(self, message: PickScreen.Chosen) -> None:
@@ -102,7 +113,13 @@ class CoachApp(App[None]):
 
     @on(PickScreen.HistoryWanted)
     def _history(self) -> None:
-        self.notify("The session log is not kept yet.", timeout=3)
+        summary = self.services.summary()
+        if summary is None:
+            self.notify("There is no session log to show.", severity="warning", timeout=4)
+            return
+        from coach.tui.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(summary))
 
     def begin(self, routine: Routine) -> None:
         """Follow ``routine``: ask how the back feels first, where the person opted in."""
@@ -139,6 +156,8 @@ class CoachApp(App[None]):
         if result is None:
             self.show_pick()
             return
+        if recorder is not None and recorder.status_line:
+            self.notify(recorder.status_line, severity="warning", timeout=8)
         finish = FinishScreen(
             result,
             ask_feel=self.services.settings.ask_back_feel,

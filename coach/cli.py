@@ -502,6 +502,7 @@ def cmd_app(routine: object = None) -> int:
     from coach.tui.audio import AppAudio
 
     settings, problems = load_settings()
+    store = _open_app_log(problems)
     services = Services(
         clock=MonotonicClock(),
         settings=settings,
@@ -509,9 +510,36 @@ def cmd_app(routine: object = None) -> int:
         audio=AppAudio(settings),
         notices=problems,
     )
+    if store is not None:
+        from datetime import date
+
+        from coach.log import SessionRecorder
+
+        def recorder(timeline: Timeline, feel_before: int | None) -> SessionRecorder:
+            return SessionRecorder(store, timeline, feel_before=feel_before)
+
+        services.recorder = recorder
+        services.summary = lambda: store.summary(date.today())
     app = CoachApp(services, routine=routine if isinstance(routine, Routine) else None)
-    app.run()
+    try:
+        app.run()
+    finally:
+        if store is not None:
+            store.close()
     return app.return_code or 0
+
+
+def _open_app_log(notices: list[str]) -> SessionStore | None:
+    """The log for the app; its problems become lines the app shows once."""
+    try:
+        from coach.log import SessionStore
+    except ImportError as error:  # a Python built without sqlite3
+        notices.append(f"No session log ({error}); routines still run.")
+        return None
+    store = SessionStore.open()
+    if store.status_line:
+        notices.append(store.status_line)
+    return store
 
 
 if __name__ == "__main__":  # pragma: no cover

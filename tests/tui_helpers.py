@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from coach.app import CoachApp, Services
+from coach.app import CoachApp, Recorder, Services
 from coach.catalog import Entry, discover
 from coach.clock import FakeClock
+from coach.log import SessionRecorder, SessionStore
 from coach.routine import Routine
 from coach.session import Event
 from coach.settings import Settings
@@ -49,6 +51,16 @@ instructions = "On hands and knees, reach one arm forward, the other leg back. B
 bird dog set 1 for 8 s, set rest 4 s, set 2 for 8 s."""
 
 
+TODAY = date(2026, 11, 18)
+"""A Wednesday: the day the app tests live on."""
+ZONE = timezone(timedelta(hours=1))
+
+
+def noon_of(day: date) -> Callable[[], datetime]:
+    """A wall clock stopped at noon of ``day`` (UTC+1), for the log's timestamps."""
+    return lambda: datetime(day.year, day.month, day.day, 12, 0, tzinfo=ZONE)
+
+
 @dataclass
 class RecordingLog:
     """Stands in for the session log where a test is about the screens, not the file."""
@@ -56,6 +68,7 @@ class RecordingLog:
     feel_before: int | None
     batches: list[Sequence[Event]] = field(default_factory=list)
     ratings: list[tuple[int | None, str | None]] = field(default_factory=list)
+    status_line: str | None = None
 
     def on_events(self, events: Sequence[Event], now: float) -> None:
         self.batches.append(list(events))
@@ -92,11 +105,17 @@ def make_app(
     settings: Settings | None = None,
     entries: list[Entry] | None = None,
     user_dir: Path | None = None,
+    store: SessionStore | None = None,
+    today: date = TODAY,
 ) -> Harness:
+    """The real app on a fake clock with no sound card. With ``store`` it logs to that real
+    SQLite log (sessions start at :data:`NOON` of ``today``); without, to a RecordingLog."""
     clock = FakeClock(1000.0)
     logs: list[RecordingLog] = []
 
-    def recorder(timeline: Timeline, feel_before: int | None) -> RecordingLog:
+    def recorder(timeline: Timeline, feel_before: int | None) -> Recorder:
+        if store is not None:
+            return SessionRecorder(store, timeline, wall=noon_of(today), feel_before=feel_before)
         logs.append(RecordingLog(feel_before))
         return logs[-1]
 
@@ -111,5 +130,6 @@ def make_app(
         entries=find,
         audio=None,
         recorder=recorder,
+        summary=(lambda: store.summary(today)) if store is not None else lambda: None,
     )
     return Harness(CoachApp(services, routine=start), clock, logs)

@@ -139,6 +139,13 @@ class PlayerScreen(Screen[RunResult]):
 
     def on_unmount(self) -> None:
         self._stop_timer()
+        if self.session.state in (State.RUNNING, State.PAUSED):
+            # The app is closing mid-routine (ctrl+q, a closed terminal): tell the log it
+            # was stopped, rather than leave it to be found interrupted.
+            now = self._clock.now()
+            events = self.session.stop(now)
+            for listener in self._listeners:
+                listener(events, now)
         if self._cues is not None:
             self._cues.close()
 
