@@ -217,4 +217,3 @@ def test_no_log_means_a_clear_word_not_a_crash() -> None:
         assert text(h.app.screen, "#header-note") == ""
 
     _run(make_app(), scenario)
-
