@@ -9,8 +9,10 @@ is the fallback when a render is impossible (no audio device, or the engine fail
 The rules, which keep cues from cutting each other off at random:
 
 - One voice at a time. A cue arriving while a higher-priority cue is still speaking is
-  dropped (a step's name and instructions are never cut by a tick or "halfway"); one of
-  equal or higher priority cuts the one speaking.
+  dropped (a step's name and instructions are never cut by a tick or "halfway"), though its
+  sound still plays (a rep count still ticks); one of equal or higher priority cuts the one
+  speaking, and so does any cue that opens a segment ("switch sides" is never lost to the
+  first side's long instructions).
 - A cue whose moment passed by more than its tolerance (:data:`LATE_TOLERANCE`, or
   :data:`LATE_TOLERANCE_HIGH` from priority :data:`HIGH_PRIORITY` up) is dropped, not
   spoken late. A render still on its way when its cue is due is played as it arrives, while
@@ -48,6 +50,18 @@ name a little late is still worth hearing, a late "halfway" is not."""
 HIGH_PRIORITY = 80
 LIVE_SECONDS_PER_CHAR = 0.12
 """How long live speech is assumed to last when the engine never says it finished."""
+
+SEGMENT_OPENERS = frozenset(
+    {
+        CueKind.GET_READY,
+        CueKind.START,
+        CueKind.LAST_SET,
+        CueKind.SWITCH_SIDES,
+        CueKind.REST,
+        CueKind.FINISH,
+    }
+)
+"""Cues said as a segment begins: they cut any words left over from the one before."""
 
 SOUND_OF: dict[CueKind, str] = {
     CueKind.START: "bell",
@@ -412,17 +426,13 @@ class Cues:
         spoken = self._speaks(cue)
         if spoken and self._holds_voice(cue):
             record.outcome = Outcome.OVERLAP
+            # Its words are dropped, not its beat: a rep count still ticks.
+            self._play_sound(record, self._sound_for(cue, spoken=False))
             return
         self.captions.append(Caption(cue.text, cue.kind, cue.id, due))
-        sound = self._sound_for(cue, spoken)
-        if sound is not None and self._player is not None:
-            self._sound_handles = [h for h in self._sound_handles if not h.done]
-            handle = self._player.play(sound)
-            self._sound_handles.append(handle)
-            record.sound = handle
-            record.outcome = Outcome.SOUND if self._player.available else Outcome.SHOWN
+        self._play_sound(record, self._sound_for(cue, spoken))
         if not spoken:
-            if sound is None:
+            if record.sound is None:
                 record.outcome = Outcome.SHOWN
             return
         if self._speech is None or self._speech.available is False:
@@ -443,8 +453,23 @@ class Cues:
         else:
             self._say_live(utterance)
 
+    def _play_sound(self, record: CueRecord, sound: str | None) -> None:
+        if sound is None or self._player is None:
+            return
+        self._sound_handles = [h for h in self._sound_handles if not h.done]
+        handle = self._player.play(sound)
+        self._sound_handles.append(handle)
+        record.sound = handle
+        record.outcome = Outcome.SOUND if self._player.available else Outcome.SHOWN
+
     def _holds_voice(self, cue: Cue) -> bool:
-        """True when a higher-priority cue has the voice (so ``cue`` must not speak)."""
+        """True when a higher-priority cue has the voice (so ``cue`` must not speak).
+
+        A cue that opens a segment (a step, a side, a set, a rest, the end) always takes the
+        voice: whatever is still being said belongs to the segment that just ended.
+        """
+        if cue.kind in SEGMENT_OPENERS:
+            return False
         current = self._current
         if current is None or not self._active(current):
             return False

@@ -13,7 +13,7 @@ from textwrap import dedent
 import pytest
 
 from coach.clock import FakeClock
-from coach.cues import ActiveClock, Cues, Outcome
+from coach.cues import ActiveClock, CueRecord, Cues, Outcome
 from coach.routine import parse_routine
 from coach.session import CueDue, Event, Session
 from coach.sound import RATE, Playing, Sound, SoundError
@@ -197,6 +197,9 @@ class Rig:
         ]  # records keep arrival order
         return matching[nth]
 
+    def records_of(self, kind: CueKind) -> list[CueRecord]:
+        return [r for r in self.cues.records.values() if r.cue.kind is kind]
+
     def cue(self, kind: CueKind, nth: int = 0) -> Cue:
         return [c for c in self.timeline.cues if c.kind is kind][nth]
 
@@ -271,6 +274,41 @@ def test_a_step_s_words_are_never_cut_by_a_lower_priority_cue() -> None:
     words = rig.cues.records[start.id].speech
     assert words is not None and not words.stopped
     assert "Halfway." not in [c.text for c in rig.cues.captions]
+
+
+def test_switch_sides_cuts_the_first_side_s_long_words_and_rings_its_bell() -> None:
+    rig = Rig()
+    assert rig.speech is not None
+    twist = [c for c in rig.timeline.cues if c.kind is CueKind.START][1]
+    assert twist.text.startswith("Seated twist")
+    rig.set_length(twist.text, 30.0)  # longer than the 20 s side
+    rig.speech.deliver()
+    rig.start()
+    rig.run_to(60.0)  # the left side runs 40-60 s
+    switch = rig.cues.records[rig.cue(CueKind.SWITCH_SIDES).id]
+    assert switch.outcome is Outcome.SPOKEN
+    assert switch.sound is not None and switch.sound.sound.name == "bell"
+    words = rig.cues.records[twist.id]
+    assert words.outcome is Outcome.CUT and words.speech is not None and words.speech.stopped
+    assert rig.cues.latest_caption is not None
+    assert rig.cues.latest_caption.text == "Switch sides. Right side."
+
+
+def test_a_rep_count_drowned_by_the_step_s_words_still_ticks() -> None:
+    rig = Rig()
+    assert rig.speech is not None
+    bridge = [c for c in rig.timeline.cues if c.kind is CueKind.START][-1]
+    rig.set_length(bridge.text, 5.0)  # still speaking at rep 2 (3 s in)
+    rig.speech.deliver()
+    rig.start()
+    rig.run_to(82.5)  # the bridge starts at 80 s: rep 2 at 83 s
+    before = rig.player.names().count("tick")
+    rig.run_to(84.0)
+    rep = rig.records_of(CueKind.REP)[0]
+    assert rep.outcome is Outcome.SOUND
+    assert rep.sound is not None and rig.player.names().count("tick") == before + 1
+    words = rig.cues.records[bridge.id]
+    assert words.speech is not None and not words.speech.stopped
 
 
 def test_a_higher_priority_cue_cuts_a_lower_one() -> None:
