@@ -18,7 +18,7 @@ from coach.resources import builtin_routines_dir
 from coach.routine import load_routine, parse_routine
 from coach.sound import Sound, load_sound, trim_silence
 from coach.speech import RenderResult, SayUpdate, Speech, VoiceSpec
-from coach.timeline import build_timeline
+from coach.timeline import CueKind, build_timeline
 
 pytestmark = pytest.mark.skipif(
     shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (./dev installs it)"
@@ -107,12 +107,13 @@ def test_every_cue_of_a_routine_renders_non_silent_and_of_plausible_length(
 
 
 def test_the_cues_of_every_built_in_routine_render(speech: Speech) -> None:
-    texts: list[str] = []
-    for path in sorted(builtin_routines_dir().glob("*.toml")):
-        texts += [cue.text for cue in build_timeline(load_routine(path)).cues]
-    texts = list(dict.fromkeys(texts))
+    timelines = [
+        build_timeline(load_routine(p)) for p in sorted(builtin_routines_dir().glob("*.toml"))
+    ]
+    texts = list(dict.fromkeys(cue.text for timeline in timelines for cue in timeline.cues))
     assert len(texts) > 50
     spec = VoiceSpec(rate=170)
+    seconds: dict[str, float] = {}
     for result in render_all(speech, texts, spec):
         assert result.path is not None, result.error
         voice = trim_silence(load_sound(result.path))
@@ -122,6 +123,25 @@ def test_the_cues_of_every_built_in_routine_render(speech: Speech) -> None:
             result.text,
             voice.duration,
         )
+        seconds[result.text] = voice.duration
+    # One voice at a time: a step's opening words must be over before the step's own later
+    # cues (rep counts, "halfway", the routine's extra cues, "next up"), or those are lost.
+    inside = (CueKind.REP, CueKind.HALFWAY, CueKind.CUSTOM, CueKind.NEXT_UP)
+    for timeline in timelines:
+        for segment in timeline.segments:
+            cues = timeline.cues_of(segment.index)
+            opening = [
+                c for c in cues if c.anchor == "start" and c.offset == 0 and c.kind not in inside
+            ]
+            later = [c for c in cues if c.kind in inside]
+            if not opening or not later or segment.duration is None:
+                continue
+            first = min(c.at - segment.start for c in later)
+            spoken = seconds[opening[0].text]
+            assert spoken < first, (
+                f"{timeline.routine.id}: {segment.label}: {opening[0].text!r} lasts "
+                f"{spoken:.1f} s, but the step's next cue comes {first:g} s in"
+            )
 
 
 def test_back_to_back_renders_each_hold_their_own_words(speech: Speech) -> None:
