@@ -23,6 +23,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench._setup import compile_coach
 from coach.clock import MonotonicClock
 from coach.plain import run_plain
 from coach.resources import builtin_routines_dir
@@ -160,6 +161,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plain-seconds", type=int, default=30)
     args = parser.parse_args()
+    compile_coach()
     bench_load()
     bench_expand()
     bench_command(["--help"])

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from bench._setup import compile_coach
 from coach.clock import FakeClock
 from coach.history import SessionRecord, Status
 from coach.log import SessionRecorder, SessionStore
@@ -191,6 +192,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
+    compile_coach()
     today = date.today()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)

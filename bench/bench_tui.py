@@ -17,7 +17,6 @@ counting down; peak memory under 60 MB.
 from __future__ import annotations
 
 import argparse
-import compileall
 import fcntl
 import os
 import re
@@ -32,6 +31,8 @@ import termios
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench._setup import compile_coach
 
 BENCH_ROUTINE = """
 name = "Benchmark hold"
@@ -172,11 +173,7 @@ def main() -> int:
     args = parser.parse_args()
     python = sys.executable
     coach = str(Path(python).with_name("coach"))
-    # As a pip install does: compiled bytecode on disk, so no run pays for compiling coach
-    # (this workplace sets PYTHONDONTWRITEBYTECODE, which would make every start do it).
-    import coach as package
-
-    compileall.compile_dir(Path(package.__file__).parent, quiet=1)
+    compile_coach()
     with tempfile.TemporaryDirectory() as home:
         routines = Path(home) / "config" / "routines"
         routines.mkdir(parents=True)
