@@ -242,7 +242,7 @@ def parse_routine(
     except tomli.TOMLDecodeError as error:
         message = f"not valid TOML: {error.msg} (column {error.colno})"
         raise RoutineError([Problem(shown, message, line=error.lineno)]) from None
-    checker = _Checker(shown, scan_key_lines(text))
+    checker = _Checker(shown, text)
     routine = checker.routine(document, routine_id, path, hashlib.sha256(raw).hexdigest())
     if checker.problems or routine is None:
         # Top to bottom, as a person reads the file; problems without a line go last.
@@ -267,13 +267,22 @@ class _Invalid(Exception):
 class _Checker:
     """Walks a parsed document, collecting every problem with its line."""
 
-    def __init__(self, file: str, lines: Mapping[KeyPath, int]) -> None:
+    def __init__(self, file: str, source: str) -> None:
         self.file = file
-        self.lines = lines
+        self._source = source
+        self._lines: Mapping[KeyPath, int] | None = None
         self.problems: list[Problem] = []
         self._step: tuple[int, str | None] | None = None
 
     # -- reporting --------------------------------------------------------------------------
+
+    @property
+    def lines(self) -> Mapping[KeyPath, int]:
+        """Each key's line, scanned only once there is a problem to place: the scan costs
+        more than the parse, and a valid file never needs it."""
+        if self._lines is None:
+            self._lines = scan_key_lines(self._source)
+        return self._lines
 
     def problem(self, path: KeyPath, key: str | None, message: str) -> None:
         line = None
