@@ -177,29 +177,24 @@ def _error(message: str) -> None:
 
 
 def cmd_list() -> int:
-    from coach.catalog import discover
     from coach.durations import format_length
+    from coach.listing import listing
 
-    entries = discover()
-    if not entries:
+    items = listing()
+    if not items:
         print("no routines found")
         return 0
-    width = max(len(entry.id) for entry in entries)
-    name_width = (
-        max(len(entry.name) for entry in entries if entry.routine)
-        if any(e.routine for e in entries)
-        else 10
-    )
-    for entry in entries:
-        if entry.routine is None:
-            assert entry.error is not None
-            print(f"{entry.id:<{width}}  broken: {entry.error.first_line}")
+    width = max(len(item.id) for item in items)
+    good = [item for item in items if item.error is None]
+    name_width = max((len(item.name) for item in good), default=10)
+    for item in items:
+        if item.error is not None:
+            print(f"{item.id:<{width}}  broken: {item.error}")
             continue
-        routine = entry.routine
-        length = format_length(routine.total) + ("+" if routine.has_open_steps else "")
-        tags = ", ".join(routine.tags)
-        mine = "" if entry.builtin else "  (yours)"
-        print(f"{entry.id:<{width}}  {routine.name:<{name_width}}  {length:>7}  {tags}{mine}")
+        length = format_length(item.total) + ("+" if item.open_steps else "")
+        tags = ", ".join(item.tags)
+        mine = "" if item.builtin else "  (yours)"
+        print(f"{item.id:<{width}}  {item.name:<{name_width}}  {length:>7}  {tags}{mine}")
     return 0
 
 
