@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -25,12 +24,12 @@ from coach.session import Event
 from coach.settings import Settings
 from coach.timeline import Timeline, build_timeline
 from coach.tui.audio import AppAudio
-from coach.tui.dialogs import FeelScreen
-from coach.tui.finish import FinishScreen
-from coach.tui.pick import PickScreen
 from coach.tui.player import PlayerScreen, RunResult
 
-AUDIO_AFTER = 0.15
+if TYPE_CHECKING:
+    from coach.tui.pick import PickScreen
+
+AUDIO_AFTER = 0.4
 """Seconds after start-up before the audio device and speech process are opened."""
 
 
@@ -81,7 +80,7 @@ class CoachApp(App[None]):
         if self.services.audio is not None:
             # After the first frame is on the terminal: importing the audio library holds the
             # interpreter for a tenth of a second, and the first paint should not wait for it
-            # (measured: 0.2 s later when started from on_mount).
+            # (measured: 0.2 s later when started from on_mount, 0.1 s at 0.15 s).
             self.set_timer(AUDIO_AFTER, self.services.audio.start)
         for line in self.services.notices:
             self.notify(line, severity="warning", timeout=8)
@@ -96,7 +95,12 @@ class CoachApp(App[None]):
 
     # -- the flow -------------------------------------------------------------------------
 
+    # The other screens are imported when first shown: `coach run ID` paints its player
+    # sooner for not loading the list's and the forms' widgets.
+
     def show_pick(self) -> None:
+        from coach.tui.pick import PickScreen
+
         if isinstance(self.screen, PickScreen):
             return
         summary = self.services.summary()
@@ -106,13 +110,11 @@ class CoachApp(App[None]):
             note = f"streak {format_days(streak)} · h history" if streak else "h history"
         self.push_screen(PickScreen(self.services.entries(), header_note=note))
 
-    @on(PickScreen.Chosen)
-    def _chosen(self, message: PickScreen.Chosen) -> None:
+    def on_pick_screen_chosen(self, message: PickScreen.Chosen) -> None:
         if message.entry.routine is not None:
             self.begin(message.entry.routine)
 
-    @on(PickScreen.HistoryWanted)
-    def _history(self) -> None:
+    def on_pick_screen_history_wanted(self) -> None:
         summary = self.services.summary()
         if summary is None:
             self.notify("There is no session log to show.", severity="warning", timeout=4)
@@ -125,6 +127,8 @@ class CoachApp(App[None]):
         """Follow ``routine``: ask how the back feels first, where the person opted in."""
         timeline = build_timeline(routine)
         if self.services.settings.ask_back_feel:
+            from coach.tui.dialogs import FeelScreen
+
             self.push_screen(
                 FeelScreen(f"{routine.name}: how does your back feel right now?"),
                 partial(self._play, timeline),
@@ -158,6 +162,8 @@ class CoachApp(App[None]):
             return
         if recorder is not None and recorder.status_line:
             self.notify(recorder.status_line, severity="warning", timeout=8)
+        from coach.tui.finish import FinishScreen
+
         finish = FinishScreen(
             result,
             ask_feel=self.services.settings.ask_back_feel,

@@ -18,13 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from coach.clock import Clock
 from coach.player_view import Mode, PlayerView, player_view, seconds_to_next_change
 from coach.session import CueDue, Event, Finished, Session, State, StepResult
 from coach.timeline import CueKind, Timeline
-from coach.tui.widgets import Bar
+from coach.tui.widgets import Bar, KeyBar
 
 if TYPE_CHECKING:
     from coach.cues import Cues
@@ -112,7 +112,7 @@ class PlayerScreen(Screen[RunResult]):
         yield Bar(id="routine-bar")
         # The palette (ctrl+p) still works and the help lists it; its footer slot goes to
         # the routine's own keys, which matter more.
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for line in self._notices:
@@ -224,7 +224,8 @@ class PlayerScreen(Screen[RunResult]):
             q("#paused-banner", Static).update(banner)
         paused = "  ·  PAUSED" if view.paused else ""
         self._put("#routine-name", view.routine_name + paused)
-        self._put("#where", f"{view.step_text} · {view.left_text}".strip(" ·"))
+        # Fixed in size (see coach.tcss): its ticking seconds need no layout pass.
+        self._put("#where", f"{view.step_text} · {view.left_text}".strip(" ·"), layout=False)
         self._put("#title", view.title.upper())
         self._put("#detail", view.detail + self._audio_note())
         self._put("#instructions", view.instructions)
@@ -238,11 +239,11 @@ class PlayerScreen(Screen[RunResult]):
         routine_bar.label = f"routine {view.routine_text}"
         routine_bar.fill = view.routine_fill
 
-    def _put(self, selector: str, text: str) -> None:
+    def _put(self, selector: str, text: str, *, layout: bool = True) -> None:
         """Update a line only when its text changes: an update can cost a layout pass."""
         if self._texts.get(selector) != text:
             self._texts[selector] = text
-            self.query_one(selector, Static).update(text)
+            self.query_one(selector, Static).update(text, layout=layout)
 
     def _audio_note(self) -> str:
         off = [name for name, on in (("voice", self.voice), ("sound", self.sounds)) if not on]

@@ -67,6 +67,51 @@ class Bar(Widget):
         return text
 
 
+class KeyBar(Widget):
+    """The player's footer: its keys on one line, as Textual's ``Footer`` shows them.
+
+    ``Footer`` builds a widget per key, which costs the player's first paint 60 ms; this
+    draws one line, and redraws when the screen's keys change (``done`` appears on a step
+    that waits for it). Keys are not clickable here; every one is also in the command
+    palette.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    KeyBar > .keybar--key {
+        color: $footer-key-foreground;
+        text-style: bold;
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key"}
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _changed(self, screen: object) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        text = Text(no_wrap=True, overflow="crop")
+        seen: set[str] = set()
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or not enabled or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            text.append(f" {self.app.get_key_display(binding)} ", style=key_style)
+            text.append(f"{binding.description} ")
+        return text
+
+
 class FeelScale(Widget, can_focus=True):
     """Pick a number from 0 (no pain, feels great) to 10 (the worst): arrows or digit keys,
     then Enter. ``1`` then ``0`` makes 10."""
