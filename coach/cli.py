@@ -479,7 +479,7 @@ def cmd_paths() -> int:
 
     print(f"your routines: {paths.user_routines_dir()}")
     print(f"config:        {paths.config_dir() / 'config.toml'}")
-    print(f"log:           {paths.data_dir()}")
+    print(f"log:           {paths.log_file()}")
     print(f"built-in:      {builtin_routines_dir()}")
     return 0
 

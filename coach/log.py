@@ -58,7 +58,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-LOG_NAME = "log.sqlite3"
+LOG_NAME = paths.LOG_NAME
 BUSY_TIMEOUT_MS = 2000
 """How long a write waits for another coach process's write (each takes a millisecond)."""
 QUICK_BUSY_MS = 20
@@ -447,7 +447,7 @@ class SessionStore:
         :attr:`status_line` says why.
         """
         default = path is None
-        target = paths.data_dir() / LOG_NAME if path is None else Path(path)
+        target = paths.log_file() if path is None else Path(path)
         try:
             return cls._open_file(target, fix_folder=default)
         except Exception as error:  # never a traceback for the log

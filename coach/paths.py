@@ -39,6 +39,14 @@ def data_dir() -> Path:
     return home / "data" if home else _platform("data")
 
 
+LOG_NAME = "log.sqlite3"
+
+
+def log_file() -> Path:
+    """The session log (a SQLite file) in the data folder."""
+    return data_dir() / LOG_NAME
+
+
 def cache_dir() -> Path:
     """The folder of rendered speech and other things that can be made again."""
     home = _home()

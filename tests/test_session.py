@@ -271,3 +271,20 @@ def test_five_hundred_steps_run_exactly() -> None:
         events += session.tick(clock.now())
     assert cue_log(events) == [(c.at, c.text) for c in tl.cues]
     assert events[-1] == Finished(2000.0, completed=True)
+
+
+def test_a_routine_of_one_step_with_no_get_ready() -> None:
+    session = Session(timeline(steps_toml(1, duration="20s")))
+    clock = FakeClock(50.0)
+    events = session.start(clock.now())
+    assert isinstance(events[0], SegmentStarted) and events[0].segment.title == "Step 1"
+    assert [e.cue.kind for e in events if isinstance(e, CueDue)] == [CueKind.START]
+    again = session.back(clock.advance(1.0))  # the only step: back to its own start
+    assert [e.segment.index for e in again if isinstance(e, SegmentStarted)] == [0]
+    clock.advance(20.0)
+    events = session.tick(clock.now())
+    kinds = [e.cue.kind for e in events if isinstance(e, CueDue)]
+    assert kinds == [CueKind.COUNTDOWN] * 3 + [CueKind.FINISH]
+    assert isinstance(events[-1], Finished) and events[-1].completed
+    assert session.active_time(clock.now()) == pytest.approx(21.0)
+    assert [r.outcome for r in session.results()] == [Outcome.COMPLETED]
