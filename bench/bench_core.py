@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench._setup import compile_coach
+from bench._setup import command_times
 from coach.clock import MonotonicClock
 from coach.plain import run_plain
 from coach.resources import builtin_routines_dir
@@ -140,16 +137,7 @@ def bench_plain(seconds: int) -> None:
 
 
 def bench_command(args: list[str], runs: int = 10) -> None:
-    exe = shutil.which("coach", path=str(Path(sys.executable).parent)) or "coach"
-    # As on a person's machine: bytecode cached (pip compiles it on install). This workplace
-    # sets PYTHONDONTWRITEBYTECODE, which would make every run compile coach afresh.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run([exe, *args], capture_output=True, check=True, env=env)  # warm the cache
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run([exe, *args], capture_output=True, check=True, env=env)
-        times.append(time.perf_counter() - started)
+    times = command_times(args, runs)
     row(
         f"`coach {' '.join(args)}` wall time, median of {runs}",
         f"{statistics.median(times) * 1000:.0f} ms",
@@ -161,7 +149,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plain-seconds", type=int, default=30)
     args = parser.parse_args()
-    compile_coach()
     bench_load()
     bench_expand()
     bench_command(["--help"])

@@ -12,19 +12,15 @@ write (``SessionRecorder.on_events`` with a SegmentEnded) under 5 ms, median and
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from bench._setup import compile_coach
+from bench._setup import command_times
 from coach.clock import FakeClock
 from coach.history import SessionRecord, Status
 from coach.log import SessionRecorder, SessionStore
@@ -135,16 +131,7 @@ def bench_open_summary(path: Path, today: date, runs: int) -> None:
 
 
 def bench_command(home: Path, args: list[str], runs: int, budget: str = "budget < 150 ms") -> None:
-    exe = shutil.which("coach", path=str(Path(sys.executable).parent)) or "coach"
-    # As on a person's machine: bytecode cached (pip compiles it on install).
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["COACH_HOME"] = str(home)
-    subprocess.run([exe, *args], capture_output=True, check=True, env=env)  # warm the cache
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run([exe, *args], capture_output=True, check=True, env=env)
-        times.append(time.perf_counter() - started)
+    times = command_times(args, runs, home)
     row(f"`coach {' '.join(args)}` wall time, median / worst", spread(times), budget)
 
 
@@ -192,7 +179,6 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    compile_coach()
     today = date.today()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)

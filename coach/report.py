@@ -39,19 +39,25 @@ def short_step_time(step: Step) -> str:
     return per
 
 
+def _facts(routine: Routine, length: str) -> list[str]:
+    """``4:35 · 9 steps · chair`` and the tags: what a routine is, in a line or two."""
+    facts = [length + (" + open steps" if routine.has_open_steps else "")]
+    facts.append(f"{len(routine.steps)} steps")
+    if routine.equipment:
+        facts.append(", ".join(routine.equipment))
+    lines = [" · ".join(facts)]
+    if routine.tags:
+        lines.append("tags: " + ", ".join(routine.tags))
+    return lines
+
+
 def describe_routine(routine: Routine, *, with_timeline: bool = False) -> str:
     """Every step with its start time and length, and the total."""
     timeline = build_timeline(routine)
     lines = [routine.name]
     if routine.description:
         lines.append(routine.description)
-    facts = [format_length(routine.total) + (" + open steps" if routine.has_open_steps else "")]
-    facts.append(f"{len(routine.steps)} steps")
-    if routine.equipment:
-        facts.append(", ".join(routine.equipment))
-    lines.append(" · ".join(facts))
-    if routine.tags:
-        lines.append("tags: " + ", ".join(routine.tags))
+    lines += _facts(routine, format_length(routine.total))
     lines.append("")
     starts: dict[int, float] = {}
     for seg in timeline.segments:
@@ -92,13 +98,7 @@ def preview(routine: Routine) -> str:
     lines = []
     if routine.description:
         lines += [routine.description, ""]
-    facts = [format_clock(routine.total) + (" + open steps" if routine.has_open_steps else "")]
-    facts.append(f"{len(routine.steps)} steps")
-    if routine.equipment:
-        facts.append(", ".join(routine.equipment))
-    lines.append(" · ".join(facts))
-    if routine.tags:
-        lines.append("tags: " + ", ".join(routine.tags))
+    lines += _facts(routine, format_clock(routine.total))
     lines.append("")
     width = min(18, max(len(step.name) for step in routine.steps))
     for step in routine.steps:

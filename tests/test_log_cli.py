@@ -219,22 +219,6 @@ def test_the_installed_command_exports_json() -> None:
     assert row["status"] == "completed" and row["routine_id"] == "desk-break"
 
 
-@pytest.mark.parametrize("command", [["--help"], ["list"]])
-def test_help_and_list_do_not_load_the_log(command: list[str]) -> None:
-    probe = (
-        "import sys, runpy\n"
-        f"sys.argv = ['coach', *{command!r}]\n"
-        "try:\n"
-        "    runpy.run_module('coach', run_name='__main__')\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "loaded = sorted(m for m in sys.modules if m in ('sqlite3', 'coach.log'))\n"
-        "print('LOADED', loaded, file=sys.stderr)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert "LOADED []" in result.stderr, result.stderr[-500:]
-
-
 # -- plain-mode runs, for real ---------------------------------------------------------------
 
 
