@@ -174,6 +174,44 @@ def bench_progress(path: Path, sessions: int) -> None:
     row(f"  the finish ({len(finishes)}), median / worst", spread(finishes))
 
 
+def bench_history_screen(path: Path, today: date, runs: int) -> None:
+    """From pressing ``h`` on the pick screen to the history screen painted, in the real app
+    (headless, 80x24): the summary query and the screen's first frame."""
+    import asyncio
+
+    from coach.app import CoachApp, Services
+    from coach.catalog import discover
+    from coach.settings import Settings
+    from coach.tui.history import HistoryScreen
+
+    times: list[float] = []
+
+    async def once() -> None:
+        store = SessionStore.open(path)
+        services = Services(
+            clock=FakeClock(),
+            settings=Settings(),
+            entries=discover,
+            summary=lambda: store.summary(today),
+        )
+        app = CoachApp(services)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            painted = asyncio.Event()
+            started = time.perf_counter()
+            await pilot.press("h")
+            while not isinstance(app.screen, HistoryScreen):
+                await asyncio.sleep(0)
+            app.call_after_refresh(painted.set)
+            await painted.wait()
+            times.append(time.perf_counter() - started)
+        store.close()
+
+    for _ in range(runs):
+        asyncio.run(once())
+    row("history screen: h to painted (headless), median / worst", spread(times), "budget < 150 ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=100_000)
@@ -191,6 +229,7 @@ def main() -> None:
         row(f"generate and write {args.sessions} sessions", f"{made:.1f} s")
         row("  log file size", f"{path.stat().st_size / 1e6:.1f} MB")
         bench_open_summary(path, today, args.runs)
+        bench_history_screen(path, today, args.runs)
         bench_command(home, ["--help"], args.runs, "(the floor: start-up, no log)")
         bench_command(home, ["stats"], args.runs)
         bench_command(home, ["log"], args.runs)

@@ -11,15 +11,18 @@ from datetime import date, timedelta
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coach.durations import format_clock
 from coach.history import Summary, format_days, format_minutes, week_start
+from coach.tui.widgets import KeyBar
 
 SHADES = (" ·", " ░", " ▒", " ▓", " █")
 """A day's cell by minutes: none, under 5, under 15, under 30, 30 or more. The characters
@@ -180,6 +183,7 @@ class HistoryScreen(Screen[None]):
         self._notice = notice
 
     def compose(self) -> ComposeResult:
+        self._fit(self.app.size)
         s = self.summary
         with Horizontal(id="top"):
             yield Static("History", id="app-name")
@@ -196,21 +200,23 @@ class HistoryScreen(Screen[None]):
                 id="weeks",
             )
             with Horizontal(id="history-columns"):
-                with Vertical(id="recent-box", classes="box"):
-                    yield Static("\n".join(recent_lines(s)), id="recent")
+                yield Static("\n".join(recent_lines(s)), id="recent", classes="box")
                 with Vertical(id="side-box"):
-                    with Vertical(id="routines-box", classes="box"):
-                        yield Static("\n".join(routine_lines(s)), id="per-routine")
-                    with Vertical(id="feel-box", classes="box"):
-                        yield Static("\n".join(feel_lines(s)), id="feel")
-        yield Footer()
+                    yield Static("\n".join(routine_lines(s)), id="per-routine", classes="box")
+                    yield Static("\n".join(feel_lines(s)), id="feel", classes="box")
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#recent-box").border_title = "recent sessions"
-        self.query_one("#routines-box").border_title = "per routine"
-        self.query_one("#feel-box").border_title = "how your back felt"
+        self.query_one("#recent").border_title = "recent sessions"
+        self.query_one("#per-routine").border_title = "per routine"
+        self.query_one("#feel").border_title = "how your back felt"
         if self._notice:
             self.notify(self._notice, severity="warning", timeout=8)
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 120, "-stacked")
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        """Classes by terminal size; set in compose too, so the first frame needs no second
+        layout pass."""
+        self.set_class(size.width < 120, "-stacked")

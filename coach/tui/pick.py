@@ -11,6 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
@@ -66,6 +67,7 @@ class PickScreen(Screen[None]):
         self._shown: list[Entry] = []
 
     def compose(self) -> ComposeResult:
+        self._fit(self.app.size)
         with Horizontal(id="top"):
             yield Static("coach", id="app-name")
             yield Static(self.header_note, id="header-note")
@@ -84,8 +86,13 @@ class PickScreen(Screen[None]):
         self._refill()
         self.query_one("#routines", OptionList).focus()
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        """Classes by terminal size; set in compose too, so the first frame needs no second
+        layout pass."""
+        self.set_class(size.width < 70, "-narrow")
 
     # -- the list -------------------------------------------------------------------------
 

@@ -13,9 +13,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Static
@@ -95,6 +97,7 @@ class PlayerScreen(Screen[RunResult]):
     # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self._fit(self.app.size)
         with Horizontal(id="top"):
             yield Static(id="routine-name")
             yield Static(id="where")
@@ -149,10 +152,15 @@ class PlayerScreen(Screen[RunResult]):
         if self._cues is not None:
             self._cues.close()
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 60, "-narrow")
-        self.set_class(self.size.height < 20, "-short")
-        self.set_class(self.size.height < 14, "-tiny")
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        """Classes by terminal size; set in compose too, so the first frame needs no second
+        layout pass."""
+        self.set_class(size.width < 60, "-narrow")
+        self.set_class(size.height < 20, "-short")
+        self.set_class(size.height < 14, "-tiny")
 
     # -- the clock ------------------------------------------------------------------------
 
