@@ -8,6 +8,9 @@ card.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -77,6 +80,12 @@ class CoachApp(App[None]):
         self._sounds = services.settings.sounds
 
     def on_mount(self) -> None:
+        # A closed terminal (SIGHUP) or a kill (SIGTERM) ends the app the orderly way, so a
+        # routine in progress is logged as stopped with its progress.
+        with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
+            loop = asyncio.get_running_loop()
+            for name in ("SIGHUP", "SIGTERM"):
+                loop.add_signal_handler(getattr(signal, name), self.exit)
         if self.services.audio is not None:
             # After the first frame is on the terminal: importing the audio library holds the
             # interpreter for a tenth of a second, and the first paint should not wait for it
@@ -103,15 +112,23 @@ class CoachApp(App[None]):
 
         if isinstance(self.screen, PickScreen):
             return
+        self.push_screen(PickScreen(self._pick_contents))
+
+    def _pick_contents(self) -> tuple[list[Entry], str]:
+        """The routines and the header, found again each time the list shows: new files
+        appear, and the streak counts the routine just done."""
         summary = self.services.summary()
         note = ""
         if summary is not None:
             streak = summary.current_streak
             note = f"streak {format_days(streak)} · h history" if streak else "h history"
-        self.push_screen(PickScreen(self.services.entries(), header_note=note))
+        return self.services.entries(), note
 
     def on_pick_screen_chosen(self, message: PickScreen.Chosen) -> None:
-        if message.entry.routine is not None:
+        from coach.tui.pick import PickScreen
+
+        # A second Enter before the player showed: one routine at a time.
+        if message.entry.routine is not None and isinstance(self.screen, PickScreen):
             self.begin(message.entry.routine)
 
     def on_pick_screen_history_wanted(self) -> None:

@@ -325,11 +325,12 @@ class Cues:
         return lines
 
     def close(self) -> None:
-        """Silence everything and stop listening. The player and speech stay open."""
+        """Silence this routine's cues and stop listening. The player and speech stay open,
+        and whatever else they play (the next routine's cues) plays on."""
         with self._cond:
             if self._closed:
                 return
-            self._silence(Outcome.STOPPED)
+            self._silence(Outcome.STOPPED, everything=False)
             self._closed = True
             self._cond.notify_all()
 
@@ -525,12 +526,12 @@ class Cues:
         elif record.outcome is Outcome.PENDING:
             record.outcome = Outcome.STOPPED
 
-    def _silence(self, outcome: Outcome) -> None:
+    def _silence(self, outcome: Outcome, *, everything: bool = True) -> None:
         self._cut_current(outcome)
         for handle in self._sound_handles:
             handle.stop()
         self._sound_handles.clear()
-        if self._player is not None:
+        if everything and self._player is not None:
             self._player.stop_all()
 
     def _busy_for(self) -> float | None:

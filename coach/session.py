@@ -368,6 +368,8 @@ class Session:
             return events
         active = self.active_time(now)
         self._ended_at = active
+        if self._paused_at is not None:  # stopped while paused: that pause counts too
+            self._paused_total += now - self._paused_at
         self._paused_at = None
         self._state = State.STOPPED
         events.append(Finished(active, completed=False))

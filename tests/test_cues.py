@@ -513,7 +513,9 @@ def test_stopping_the_routine_silences_and_close_stops_listening() -> None:
     rig.start()
     rig.feed(rig.session.stop(rig.clock.now()))
     assert rig.player.stopped_all == 1
+    later = rig.player.play("bell")  # the next routine's, on the same player
     rig.cues.close()
+    assert rig.player.stopped_all == 1 and not later.stopped, "close silences only its own"
     played = len(rig.player.played)
     rig.cues.on_events([CueDue(rig.cue(CueKind.START), 5.0)], 5.0)
     assert len(rig.player.played) == played

@@ -288,3 +288,15 @@ def test_a_routine_of_one_step_with_no_get_ready() -> None:
     assert isinstance(events[-1], Finished) and events[-1].completed
     assert session.active_time(clock.now()) == pytest.approx(21.0)
     assert [r.outcome for r in session.results()] == [Outcome.COMPLETED]
+
+
+def test_stopping_while_paused_counts_the_pause() -> None:
+    session = Session(timeline(SIMPLE))
+    clock = FakeClock()
+    session.start(clock.now())
+    session.pause(clock.advance(8.0))
+    clock.advance(120.0)
+    events = session.stop(clock.now())
+    assert isinstance(events[-1], Finished) and not events[-1].completed
+    assert session.paused_seconds == pytest.approx(120.0)
+    assert session.active_time(clock.advance(50.0)) == pytest.approx(8.0)

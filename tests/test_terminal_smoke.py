@@ -77,7 +77,9 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path: Path, coach_home: Path) -> Iterator[Terminal]:
+def terminal(
+    tmp_path: Path, coach_home: Path, request: pytest.FixtureRequest
+) -> Iterator[Terminal]:
     if shutil.which("tmux") is None:
         if os.environ.get("CI"):
             pytest.fail("tmux is missing: ./dev test installs it")
@@ -88,7 +90,8 @@ def terminal(tmp_path: Path, coach_home: Path) -> Iterator[Terminal]:
     socket = f"coach-test-{uuid.uuid4().hex[:8]}"
     term = Terminal(socket, "smoke")
     status = tmp_path / "status"
-    command = f"{_coach_command()}; echo $? > {status}; sleep 60"
+    args = getattr(request, "param", "")
+    command = f"{_coach_command()} {args}; echo $? > {status}; sleep 60"
     env = {**os.environ, "COACH_HOME": str(coach_home), "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
     subprocess.run(
@@ -146,3 +149,24 @@ def test_pick_start_pause_skip_quit_in_a_real_terminal(terminal: Terminal, tmp_p
     assert status.read_text().strip() == "0"
     assert "Traceback" not in terminal.screen()
     assert "ALSA" not in terminal.screen()
+
+
+@pytest.mark.parametrize("terminal", ["run smoke"], indirect=True)
+def test_closing_the_terminal_mid_routine_logs_it_as_stopped(
+    terminal: Terminal, coach_home: Path
+) -> None:
+    terminal.wait_for("SHOULDER ROLLS", timeout=20)
+    time.sleep(1.5)
+    terminal.tmux("kill-server")  # the terminal goes away: coach gets SIGHUP
+    from coach.log import SessionStore
+
+    deadline = time.monotonic() + 10
+    while True:
+        with SessionStore.open(coach_home / "data" / "log.sqlite3") as store:
+            sessions = store.sessions()
+        if (sessions and sessions[0].status != "running") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    [session] = sessions
+    assert session.status == "abandoned", session.status
+    assert session.active_seconds > 3.0  # the get-ready and part of the first step

@@ -15,7 +15,7 @@ from coach.tui.dialogs import ConfirmScreen, FeelScreen, HelpScreen
 from coach.tui.finish import FinishScreen
 from coach.tui.pick import PickScreen
 from coach.tui.player import PlayerScreen
-from tests.tui_helpers import Harness, make_app, sample_routine
+from tests.tui_helpers import TEST_ROUTINE, Harness, make_app, sample_routine
 
 Scenario = Callable[[Pilot[None], Harness], Awaitable[None]]
 
@@ -373,3 +373,87 @@ def test_the_command_palette_offers_the_player_keys() -> None:
             assert wanted in titles
 
     run(make_app(start=sample_routine()), scenario)
+
+
+# -- found in review: each of these once went wrong ------------------------------------------
+
+
+def test_a_double_enter_on_the_list_starts_one_routine() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        players = [s for s in h.app.screen_stack if isinstance(s, PlayerScreen)]
+        assert len(players) == 1
+        assert len(h.logs) == 1
+
+    run(make_app(), scenario)
+
+
+def test_a_double_enter_on_the_back_feel_question_asks_once() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(h.app.screen, PlayerScreen)
+        assert [type(s).__name__ for s in h.app.screen_stack][-1] == "PlayerScreen"
+        assert h.logs[0].feel_before == 5
+
+    run(make_app(start=sample_routine(), settings=Settings(ask_back_feel=True)), scenario)
+
+
+def test_a_routine_that_ends_under_the_help_still_finishes() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(28.0)
+        await pilot.press("enter")
+        player = h.player
+        await pilot.press("question_mark")
+        assert isinstance(h.app.screen, HelpScreen)
+        h.clock.advance(20.0)
+        player.sync()
+        await pilot.pause()
+        assert isinstance(h.app.screen, HelpScreen), "the help stays until it is closed"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(h.app.screen, FinishScreen)
+        assert not [s for s in h.app.screen_stack if isinstance(s, (PlayerScreen, HelpScreen))]
+
+    run(make_app(start=sample_routine()), scenario)
+
+
+def test_stopping_while_paused_counts_the_pause_on_the_finish_screen() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(5.0)
+        await pilot.press("space")
+        h.clock.advance(120.0)
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert "paused 2:00" in text(h.app.screen, "#finish-summary")
+
+    run(make_app(start=sample_routine()), scenario)
+
+
+def test_the_scale_makes_ten_only_from_the_keys_one_then_zero() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        await pilot.press("left", "left", "left", "left", "0", "enter")  # 5 → 1, then 0
+        await pilot.pause()
+        assert h.logs[0].feel_before == 0
+
+    run(make_app(start=sample_routine(), settings=Settings(ask_back_feel=True)), scenario)
+
+
+def test_the_list_is_found_again_after_a_routine(tmp_path: Path) -> None:
+    user = tmp_path / "routines"
+    user.mkdir()
+
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        await pilot.press("d", "e", "s", "k", "enter")
+        await pilot.pause()
+        (user / "new.toml").write_text(TEST_ROUTINE.replace("Test routine", "Brand new one"))
+        await pilot.press("q", "y")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        pick = h.app.screen
+        assert isinstance(pick, PickScreen)
+        assert "Brand new one" in [e.name for e in pick.entries]
+
+    run(make_app(user_dir=user), scenario)

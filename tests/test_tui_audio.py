@@ -5,8 +5,10 @@ which pulls audio at the real pace into nothing; everything else is real."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import miniaudio
+import pytest
 from textual.widgets import Static
 
 from coach.app import CoachApp, Services
@@ -14,10 +16,14 @@ from coach.catalog import discover
 from coach.clock import MonotonicClock
 from coach.cues import Outcome
 from coach.settings import Settings
-from coach.timeline import CueKind
+from coach.timeline import CueKind, Timeline, build_timeline
 from coach.tui.audio import AppAudio
 from coach.tui.player import PlayerScreen
 from tests.tui_helpers import sample_routine
+
+
+def sample_timeline() -> Timeline:
+    return build_timeline(sample_routine())
 
 
 async def _until(check: object, timeout: float) -> bool:
@@ -57,3 +63,35 @@ def test_the_routine_starts_with_its_voice_and_the_first_words_are_spoken() -> N
 
     asyncio.run(go())
     assert audio._player is None, "the app closed its audio on the way out"
+
+
+def test_audio_slow_to_come_up_never_stops_a_later_routine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A routine that stops waiting for the audio must leave it to come up for the next."""
+    import coach.tui.audio as audio_module
+
+    monkeypatch.setattr(audio_module, "READY_WAIT", 0.2)
+    audio = AppAudio(Settings(), backends=[miniaudio.Backend.NULL])
+    opened = audio._open
+
+    def slow_open() -> None:
+        time.sleep(0.6)
+        opened()
+
+    monkeypatch.setattr(audio, "_open", slow_open)
+    timeline = sample_timeline()
+
+    async def go() -> None:
+        audio.start()
+        assert await audio.cues_for(timeline) is None  # gave up waiting: captions only
+        assert not audio._ready.cancelled()
+        await asyncio.sleep(1.0)
+        later = await audio.cues_for(timeline)
+        assert later is not None, "the next routine gets its voice"
+        later.close()
+
+    try:
+        asyncio.run(go())
+    finally:
+        audio.close()

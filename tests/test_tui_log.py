@@ -3,6 +3,7 @@ is what the log keeps, and the history screen shows it back."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -217,3 +218,42 @@ def test_no_log_means_a_clear_word_not_a_crash() -> None:
         assert text(h.app.screen, "#header-note") == ""
 
     _run(make_app(), scenario)
+
+
+def test_ctrl_q_on_the_finish_screen_keeps_the_answers(store: SessionStore) -> None:
+    h = make_app(start=sample_routine(), settings=Settings(ask_back_feel=True), store=store)
+
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        await pilot.press("escape")  # no rating before
+        await pilot.pause()
+        await pilot.press("q", "y")
+        await pilot.pause()
+        await pilot.press("3", "enter", "o", "k", "ctrl+q")
+        await pilot.pause()
+
+    _run(h, scenario)
+    [session] = store.sessions()
+    assert (session.status, session.feel_after, session.note) == ("abandoned", 3, "ok")
+
+
+def test_stopping_before_the_audio_came_up_logs_nothing(store: SessionStore) -> None:
+    class NeverReady:
+        """Audio that never comes up (a stand-in: the real one is in test_tui_audio.py)."""
+
+        def start(self) -> None: ...
+
+        def close(self) -> None: ...
+
+        async def cues_for(self, timeline: object) -> None:
+            await asyncio.Event().wait()
+
+    h = make_app(start=sample_routine(), store=store)
+    h.app.services.audio = NeverReady()  # type: ignore[assignment]
+
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert isinstance(h.app.screen, PickScreen)
+
+    _run(h, scenario)
+    assert store.sessions() == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -54,6 +55,9 @@ class AppAudio:
         threading.Thread(target=self._open, name="coach-audio", daemon=True).start()
 
     def _open(self) -> None:
+        player: MixingPlayer | SilentPlayer | None = None
+        speech: Speech | None = None
+        published = False
         try:
             from coach.sound import open_player
             from coach.speech import Speech
@@ -61,22 +65,29 @@ class AppAudio:
             player = open_player(bell=self._bell, backends=self._backends)
             speech = Speech()
             speech.start()
-            speech.wait_ready(READY_WAIT)
             with self._lock:
-                if self._closed:
-                    player.close()
-                    speech.close()
-                else:
+                if not self._closed:
                     self._player, self._speech = player, speech
+                    published = True  # the app's now: close() closes them
+            if published:
+                speech.wait_ready(READY_WAIT)
         finally:
-            self._ready.set_result(None)
+            if not published:
+                if speech is not None:
+                    speech.close()
+                if player is not None:
+                    player.close()
+            if not self._ready.done():
+                self._ready.set_result(None)
 
     async def cues_for(self, timeline: Timeline) -> Cues | None:
-        """A cue player for ``timeline``, once the audio is up (or None without it)."""
-        try:
-            await asyncio.wait_for(asyncio.wrap_future(self._ready), READY_WAIT + 1)
-        except (asyncio.TimeoutError, concurrent.futures.CancelledError):
-            return None
+        """A cue player for ``timeline``, once the audio is up: or, if it is slow to come
+        up, with what there is by ``READY_WAIT`` (a speech process still starting gets its
+        words when it is ready); None without any audio."""
+        # Shielded: a wait that times out must not cancel the future itself, or every later
+        # routine would find it cancelled.
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(self._ready)), READY_WAIT)
         from coach.cues import Cues
         from coach.speech import VoiceSpec
 

@@ -36,7 +36,8 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self._keys, classes="dialog-keys")
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        if self.is_active:  # a second key before it closed
+            self.dismiss(yes)
 
 
 PLAYER_KEYS = (
@@ -84,7 +85,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static("escape close", classes="dialog-keys")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if self.is_active:
+            self.dismiss(None)
 
 
 class FeelScreen(ModalScreen[int | None]):
@@ -108,7 +110,9 @@ class FeelScreen(ModalScreen[int | None]):
 
     @on(FeelScale.Chosen)
     def _chosen(self, event: FeelScale.Chosen) -> None:
-        self.dismiss(event.value)
+        if self.is_active:  # a second Enter before it closed
+            self.dismiss(event.value)
 
     def action_skip(self) -> None:
-        self.dismiss(None)
+        if self.is_active:
+            self.dismiss(None)

@@ -62,6 +62,7 @@ class FinishScreen(Screen[str]):
         self._before = feel_before
         self._rate = rate
         self.feel_after: int | None = None
+        self._note = ""
         self._saved = False
 
     def compose(self) -> ComposeResult:
@@ -95,6 +96,10 @@ class FinishScreen(Screen[str]):
         self.feel_after = event.value
         self.query_one("#note", Input).focus()
 
+    @on(Input.Changed, "#note")
+    def _typed(self, event: Input.Changed) -> None:
+        self._note = event.value
+
     @on(Input.Submitted, "#note")
     def _noted(self) -> None:
         self.action_leave("pick")
@@ -103,7 +108,7 @@ class FinishScreen(Screen[str]):
         if self._saved or not self._ask:
             return
         self._saved = True
-        note = self.query_one("#note", Input).value.strip() or None
+        note = self._note.strip() or None
         if self._rate is not None and (self.feel_after is not None or note):
             self._rate(self.feel_after, note)
 
@@ -112,5 +117,10 @@ class FinishScreen(Screen[str]):
         self.action_leave("pick")
 
     def action_leave(self, where: str) -> None:
+        if not self.is_active:  # a second key before it closed
+            return
         self._save()
         self.dismiss(where)
+
+    def on_unmount(self) -> None:
+        self._save()  # the app closed from here (ctrl+q): keep what was answered

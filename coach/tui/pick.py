@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -57,14 +57,24 @@ class PickScreen(Screen[None]):
     class HistoryWanted(Message):
         """``h``: show the log."""
 
-    def __init__(self, entries: Sequence[Entry], *, header_note: str = "") -> None:
+    def __init__(self, contents: Callable[[], tuple[Sequence[Entry], str]]) -> None:
+        """``contents`` gives the routines and the header's note (the streak); it is asked
+        again each time the screen comes back, so the list is never stale."""
         super().__init__()
-        self.entries = list(entries)
-        self.header_note = header_note
-        present = {tag for e in self.entries if e.routine for tag in e.routine.tags}
-        self._tags = [tag for tag in TAG_CYCLE if tag in present]
+        self._contents = contents
         self.tag: str | None = None
         self._shown: list[Entry] = []
+        self._fresh = True
+        """Not yet shown: the first resume needs no reload."""
+        self._load()
+
+    def _load(self) -> None:
+        entries, self.header_note = self._contents()
+        self.entries = list(entries)
+        present = {tag for e in self.entries if e.routine for tag in e.routine.tags}
+        self._tags = [tag for tag in TAG_CYCLE if tag in present]
+        if self.tag not in self._tags:
+            self.tag = None
 
     def compose(self) -> ComposeResult:
         self._fit(self.app.size)
@@ -85,6 +95,19 @@ class PickScreen(Screen[None]):
         self.query_one("#pick-list").border_title = "routines"
         self._refill()
         self.query_one("#routines", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        if self._fresh:  # the first showing: loaded a moment ago
+            self._fresh = False
+            return
+        current = self.current
+        self._load()
+        self.query_one("#header-note", Static).update(self.header_note)
+        self._refill()
+        if current is not None:  # keep the cursor on the routine just done
+            ids = [e.id for e in self._shown]
+            if current.id in ids:
+                self.query_one("#routines", OptionList).highlighted = ids.index(current.id)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size)
@@ -196,6 +219,8 @@ class PickScreen(Screen[None]):
     # -- leaving --------------------------------------------------------------------------
 
     def action_start(self) -> None:
+        if not self.is_active:
+            return
         entry = self.current
         if entry is None:
             return

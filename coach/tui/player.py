@@ -87,6 +87,9 @@ class PlayerScreen(Screen[RunResult]):
         self._timer: Timer | None = None
         self._shown: PlayerView | None = None
         self._texts: dict[str, str] = {}
+        self._listener_failed = False
+        self._ended: RunResult | None = None
+        """How it went, when it ended while another screen was over it."""
         self._caption = ""
         self.voice = voice
         """Whether cues are spoken (``m``). Captions show either way."""
@@ -136,9 +139,16 @@ class PlayerScreen(Screen[RunResult]):
         self._start()
 
     def _start(self) -> None:
+        if not self.is_attached or self.session.state is not State.READY:
+            return  # left before its audio came up
         self._apply_audio()
         now = self._clock.now()
         self._handle(self.session.start(now), now)
+
+    def on_screen_resume(self) -> None:
+        if self._ended is not None:
+            result, self._ended = self._ended, None
+            self.dismiss(result)
 
     def on_unmount(self) -> None:
         self._stop_timer()
@@ -146,9 +156,7 @@ class PlayerScreen(Screen[RunResult]):
             # The app is closing mid-routine (ctrl+q, a closed terminal): tell the log it
             # was stopped, rather than leave it to be found interrupted.
             now = self._clock.now()
-            events = self.session.stop(now)
-            for listener in self._listeners:
-                listener(events, now)
+            self._tell_listeners(self.session.stop(now), now)
         if self._cues is not None:
             self._cues.close()
 
@@ -174,14 +182,22 @@ class PlayerScreen(Screen[RunResult]):
         if events:
             if self._cues is not None:
                 self._cues.on_events(events, self.session.active_time(now))
-            for listener in self._listeners:
-                listener(events, now)
+            self._tell_listeners(events, now)
             self._note_captions(events)
         self._paint(now)
         if any(isinstance(event, Finished) for event in events):
             self._finish()
             return
         self._schedule(now)
+
+    def _tell_listeners(self, events: Sequence[Event], now: float) -> None:
+        for listener in self._listeners:
+            try:
+                listener(events, now)
+            except Exception as error:  # the log must never stop a routine
+                if not self._listener_failed:
+                    self._listener_failed = True
+                    self.notify(f"Could not log this session: {error}", severity="warning")
 
     def _note_captions(self, events: Sequence[Event]) -> None:
         caption: str | None = None
@@ -314,7 +330,12 @@ class PlayerScreen(Screen[RunResult]):
         from coach.tui.dialogs import ConfirmScreen
 
         def answered(stop: bool | None) -> None:
-            if stop:
+            if not stop:
+                return
+            if self.session.state is State.READY:
+                # Stopped before it began (still waiting for the audio): nothing to log.
+                self.dismiss(None)
+            else:
                 self._command(self.session.stop)
 
         self.app.push_screen(
@@ -346,4 +367,8 @@ class PlayerScreen(Screen[RunResult]):
             paused=self.session.paused_seconds,
             steps=self.session.results(),
         )
+        if not self.is_active:
+            # It ended under the help or a question: the finish comes when that closes.
+            self._ended = result
+            return
         self.dismiss(result)

@@ -132,6 +132,8 @@ class FeelScale(Widget, can_focus=True):
     ]
 
     value: reactive[int] = reactive(5)
+    _after_one = False
+    """The last key was the digit 1 (so a 0 now makes 10)."""
 
     @dataclass
     class Chosen(Message):
@@ -151,6 +153,7 @@ class FeelScale(Widget, can_focus=True):
         return sum(len(f" {n} ") for n in range(11))
 
     def action_move(self, step: int) -> None:
+        self._after_one = False
         self.value = min(10, max(0, self.value + step))
 
     def action_choose(self) -> None:
@@ -160,6 +163,7 @@ class FeelScale(Widget, can_focus=True):
         character = event.character
         if character is not None and len(character) == 1 and character in "0123456789":
             digit = int(character)
-            # "1" then "0" is ten; any other digit is itself.
-            self.value = 10 if digit == 0 and self.value == 1 else digit
+            # The key "1" then the key "0" is ten; any other digit is itself.
+            self.value = 10 if digit == 0 and self._after_one else digit
+            self._after_one = digit == 1
             event.stop()
