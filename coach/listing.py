@@ -2,7 +2,7 @@
 
 Loading a routine means importing the loader and checking every step, which is most of what
 ``coach list`` would cost. So the list keeps, in the cache folder, each file's id, name,
-length and tags (or its first error) against its size and modification time, and loads only
+length and tags (or its first error) against its size, inode and change times, and loads only
 files it has not seen as they are now. Deleting the cache loses nothing.
 
 This module imports neither the loader nor ``dataclasses``: a warm ``coach list`` needs
@@ -20,7 +20,7 @@ from coach import __version__, paths
 from coach.resources import builtin_routines_dir
 
 CACHE_NAME = "routine-list.json"
-_FORMAT = 1
+_FORMAT = 2
 
 
 class Listed(NamedTuple):
@@ -49,7 +49,8 @@ def _stamp(path: Path) -> list[int] | None:
         info = path.stat()
     except OSError:
         return None
-    return [info.st_mtime_ns, info.st_size]
+    # ctime too: a copy that keeps the old mtime (cp -p, rsync -t, tar) still changes it.
+    return [info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino]
 
 
 def _load(path: Path, builtin: bool) -> Listed:

@@ -65,8 +65,8 @@ def test_a_damaged_cache_is_ignored_and_written_anew(tmp_path: Path) -> None:
     cache.write_text("{not json")
     items = listing(user_dir=tmp_path)
     assert len(items) == 6
-    assert cache.read_text().startswith('{"format": 1')
-    cache.write_text('{"format": 1, "coach": "0.1.0", "files": {"x": {"stamp": 3}}}')
+    assert cache.read_text().startswith('{"format": 2')
+    cache.write_text('{"format": 2, "coach": "0.1.0", "files": {"x": {"stamp": 3}}}')
     assert [i.id for i in listing(user_dir=tmp_path)] == [i.id for i in items]
 
 
@@ -86,3 +86,15 @@ def test_a_warm_list_never_loads_a_routine() -> None:
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
     assert runs[0].stdout.split() == ["True", "True", "6"]
     assert runs[1].stdout.split() == ["False", "False", "6"]
+
+
+def test_a_file_copied_over_with_its_old_times_is_read_again(tmp_path: Path) -> None:
+    user = _user_folder(tmp_path)
+    listing(user_dir=user)
+    mine = user / "desk-break.toml"
+    before = mine.stat()
+    text = mine.read_text().replace("My desk break", "My desk pause")  # the same size
+    mine.write_text(text)
+    os.utime(mine, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p would
+    assert mine.stat().st_size == before.st_size
+    assert "My desk pause" in [i.name for i in listing(user_dir=user)]
