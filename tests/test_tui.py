@@ -457,3 +457,15 @@ def test_the_list_is_found_again_after_a_routine(tmp_path: Path) -> None:
         assert "Brand new one" in [e.name for e in pick.entries]
 
     run(make_app(user_dir=user), scenario)
+
+
+def test_the_finish_screen_names_the_step_it_was_stopped_in() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(5.0)  # 2 s into the left side of the first step
+        await pilot.press("q", "y")
+        await pilot.pause()
+        summary = text(h.app.screen, "#finish-summary")
+        assert "stopped during: Neck side stretch" in summary
+        assert "not reached: 2 steps" in summary
+
+    run(make_app(start=sample_routine()), scenario)

@@ -33,7 +33,10 @@ def summary_lines(result: RunResult) -> list[str]:
     if skipped:
         lines.append("skipped: " + ", ".join(s.name for s in skipped))
     if not result.completed:
-        left = [s for s in steps if s.outcome is None]
+        during = result.stopped_in
+        if during is not None and steps[during].outcome is None:
+            lines.append(f"stopped during: {steps[during].name}")
+        left = [s for i, s in enumerate(steps) if s.outcome is None and i != during]
         if left:
             lines.append(f"not reached: {len(left)} step{'s' if len(left) != 1 else ''}")
     return lines

@@ -48,6 +48,8 @@ class RunResult:
     """Active seconds, pauses excluded."""
     paused: float
     steps: list[StepResult] = field(default_factory=list)
+    stopped_in: int | None = None
+    """The 0-based step it was stopped in, if it was stopped."""
 
 
 class PlayerScreen(Screen[RunResult]):
@@ -366,6 +368,9 @@ class PlayerScreen(Screen[RunResult]):
             active=self.session.active_time(now),
             paused=self.session.paused_seconds,
             steps=self.session.results(),
+            stopped_in=None
+            if self.session.state is State.FINISHED
+            else self.session.segment.step_index,
         )
         if not self.is_active:
             # It ended under the help or a question: the finish comes when that closes.
