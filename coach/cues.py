@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from coach.clock import Clock, MonotonicClock
 from coach.session import CueDue, Event, Finished, Paused, Resumed, SegmentStarted
 from coach.speech import RenderResult, SayUpdate, Speech, VoiceSpec, render_key
-from coach.timeline import Cue, CueKind, Timeline
+from coach.timeline import CLOCK_KINDS, Cue, CueKind, Timeline
 
 if TYPE_CHECKING:
     from coach.sound import Player, Playing, Sound
@@ -309,7 +309,7 @@ class Cues:
         """The last caption worth a line on screen (countdown numbers and rep counts are not:
         the big digits show them)."""
         for caption in reversed(self.captions):
-            if caption.kind not in (CueKind.COUNTDOWN, CueKind.REP):
+            if caption.kind not in CLOCK_KINDS:
                 return caption
         return None
 

@@ -34,6 +34,9 @@ class CueKind(str, Enum):
     FINISH = "finish"
 
 
+CLOCK_KINDS = frozenset({CueKind.COUNTDOWN, CueKind.REP})
+"""Cues the big clock already shows (the last seconds, the rep count): no caption for them."""
+
 PRIORITY: dict[CueKind, int] = {
     CueKind.GET_READY: 100,
     CueKind.START: 100,

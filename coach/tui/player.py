@@ -23,19 +23,14 @@ from textual.timer import Timer
 from textual.widgets import Digits, Static
 
 from coach.clock import Clock
+from coach.plain import Listener
 from coach.player_view import Mode, PlayerView, player_view, seconds_to_next_change
 from coach.session import CueDue, Event, Finished, Session, State, StepResult
-from coach.timeline import CueKind, Timeline
+from coach.timeline import CLOCK_KINDS, Timeline
 from coach.tui.widgets import Bar, KeyBar
 
 if TYPE_CHECKING:
     from coach.cues import Cues
-
-Listener = Callable[[Sequence[Event], float], None]
-"""Told every batch of session events and the clock time they happened by (the log)."""
-
-QUIET_KINDS = (CueKind.COUNTDOWN, CueKind.REP)
-"""Cues the big clock already shows: no caption line for them."""
 
 
 @dataclass(frozen=True)
@@ -210,7 +205,7 @@ class PlayerScreen(Screen[RunResult]):
                 caption = latest.text
         else:
             for event in events:
-                if isinstance(event, CueDue) and event.cue.kind not in QUIET_KINDS:
+                if isinstance(event, CueDue) and event.cue.kind not in CLOCK_KINDS:
                     caption = event.cue.text
         if caption is not None:
             self._caption = caption

@@ -41,16 +41,15 @@ class Bar(Widget):
         super().__init__(id=id, classes=classes)
         self.set_reactive(Bar.label, label)
 
-    def _cells(self) -> tuple[int, int]:
-        room = max(0, self.size.width - len(self.label) - 2)
-        done = round(room * min(1.0, max(0.0, self.fill)))
-        return room, done
+    def _room(self) -> int:
+        """Cells for the bar itself, beside its label."""
+        return max(0, self.size.width - len(self.label) - 2)
 
     def validate_fill(self, value: float) -> float:
         return min(1.0, max(0.0, value))
 
     def watch_fill(self, old: float, new: float) -> None:
-        room = max(0, self.size.width - len(self.label) - 2)
+        room = self._room()
         if round(room * old) != round(room * new):
             self.refresh()
 
@@ -58,7 +57,8 @@ class Bar(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        room, done = self._cells()
+        room = self._room()
+        done = round(room * self.fill)  # fill is kept within 0 to 1 by validate_fill
         text = Text(no_wrap=True, overflow="crop")
         text.append("█" * done, style=self.get_component_rich_style("bar--done"))
         text.append("░" * (room - done), style=self.get_component_rich_style("bar--todo"))
