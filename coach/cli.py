@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -289,15 +289,17 @@ def _session_log(timeline: Timeline) -> tuple[SessionStore | None, list[Listener
     return store, [record]
 
 
-def _open_log() -> SessionStore | None:
+def _open_log(tell: Callable[[str], None] = _error) -> SessionStore | None:
+    """The session log, or None without sqlite3; ``tell`` gets its problems, one line each
+    (the commands print them, the app shows them)."""
     try:
         from coach.log import SessionStore
     except ImportError as error:  # a Python built without sqlite3
-        _error(f"no session log ({error})")
+        tell(f"no session log ({error})")
         return None
     store = SessionStore.open()
     if store.status_line:
-        _error(store.status_line)
+        tell(store.status_line)
     return store
 
 
@@ -497,7 +499,7 @@ def cmd_app(routine: object = None) -> int:
     from coach.tui.audio import AppAudio
 
     settings, problems = load_settings()
-    store = _open_app_log(problems)
+    store = _open_log(problems.append)
     services = Services(
         clock=MonotonicClock(),
         settings=settings,
@@ -522,19 +524,6 @@ def cmd_app(routine: object = None) -> int:
         if store is not None:
             store.close()
     return app.return_code or 0
-
-
-def _open_app_log(notices: list[str]) -> SessionStore | None:
-    """The log for the app; its problems become lines the app shows once."""
-    try:
-        from coach.log import SessionStore
-    except ImportError as error:  # a Python built without sqlite3
-        notices.append(f"No session log ({error}); routines still run.")
-        return None
-    store = SessionStore.open()
-    if store.status_line:
-        notices.append(store.status_line)
-    return store
 
 
 if __name__ == "__main__":  # pragma: no cover
