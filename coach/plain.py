@@ -34,10 +34,11 @@ from coach.timeline import CueKind, Timeline
 Listener = Callable[[Sequence[Event], float], None]
 """Called with each batch of events and the clock time they were produced at."""
 
-HELP = (
-    "Keys, each followed by Enter: Enter alone = done (open steps), p = pause/resume, "
-    "n = skip, b = back, + / - = 10 seconds more/less, q = quit"
+KEYS = (
+    "Enter alone = done (open steps), p = pause/resume, n = skip, b = back, "
+    "+ / - = 10 seconds more/less, q = quit"
 )
+HELP = f"Keys, each followed by Enter: {KEYS}"
 
 _EOF = object()
 
@@ -153,12 +154,20 @@ def _loop(
         if command is _EOF:
             input_over = True
             command = None
-        events = _apply(session, command, now) if isinstance(command, str) else []
+        events: list[Event] = []
+        if isinstance(command, str):
+            known = _apply(session, command, now)
+            if known is None:
+                at = session.active_time(now)
+                out.write(_line(at, f'["{command}" is not a key here. {KEYS}]') + "\n")
+            else:
+                events = known
         events.extend(session.tick(now))
         emit(events, now)
 
 
-def _apply(session: Session, command: str, now: float) -> list[Event]:
+def _apply(session: Session, command: str, now: float) -> list[Event] | None:
+    """What ``command`` does, or None when it is not one of plain mode's keys."""
     if command == "":
         return session.done(now)
     if command in ("p", " ", "pause", "space"):
@@ -173,7 +182,7 @@ def _apply(session: Session, command: str, now: float) -> list[Event]:
         return session.extend(now, -10)
     if command in ("q", "quit", "stop"):
         return session.stop(now)
-    return []
+    return None
 
 
 def main(timeline: Timeline, *, clock: Clock, listeners: Sequence[Listener] = ()) -> int:

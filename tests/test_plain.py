@@ -71,3 +71,17 @@ def test_commands_from_input_with_the_real_clock() -> None:
     # Enter on a timed step does nothing; q stops the routine.
     assert lines[-1].endswith("[stopped]")
     assert session.state is State.STOPPED
+
+
+def test_an_unknown_letter_prints_the_keys_it_knows() -> None:
+    commands: queue.Queue[object] = queue.Queue()
+    for command in ("x", "q"):
+        commands.put(command)
+    out = io.StringIO()
+    run_plain(timeline(SHORT), clock=MonotonicClock(), out=out, commands=commands)
+    lines = out.getvalue().splitlines()
+    [told] = [line for line in lines if "not a key" in line]
+    assert '"x"' in told
+    for key in ("p = pause", "n = skip", "b = back", "q = quit"):
+        assert key in told
+    assert lines[-1].endswith("[stopped]")
