@@ -7,6 +7,7 @@ speech and sound libraries, so they answer at once. Each subcommand imports what
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -79,11 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plain text, one line per cue, for screen readers, dumb terminals and pipes",
     )
-    run.add_argument("--mute", action="store_true", help="no voice this time (--plain)")
+    run.add_argument("--mute", action="store_true", help="no voice this time")
     run.add_argument(
         "--no-sound",
         action="store_true",
-        help="no ticks, bells or chimes this time; the countdown is spoken (--plain)",
+        help="no ticks, bells or chimes this time; the countdown is spoken",
     )
 
     voices = sub.add_parser("voices", help="list the voices the speech engine has")
@@ -248,7 +249,7 @@ def cmd_run(ref: str, *, plain: bool, mute: bool = False, no_sound: bool = False
     if not isinstance(routine, Routine):
         return 1
     if not plain:
-        return cmd_app(routine)
+        return cmd_app(routine, mute=mute, no_sound=no_sound)
     from coach.clock import MonotonicClock
     from coach.plain import main as plain_main
     from coach.timeline import build_timeline
@@ -486,8 +487,10 @@ def cmd_paths() -> int:
     return 0
 
 
-def cmd_app(routine: object = None) -> int:
-    """The Textual app: the pick screen, or straight to the player with ``routine``."""
+def cmd_app(routine: object = None, *, mute: bool = False, no_sound: bool = False) -> int:
+    """The Textual app: the pick screen, or straight to the player with ``routine``.
+    ``mute`` and ``no_sound`` turn the voice and the sounds off for this run, as in plain
+    mode (``m`` and ``s`` still turn them back on)."""
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         _error("the app needs a terminal; for pipes and screen readers use `coach run ID --plain`")
         return 2
@@ -499,6 +502,10 @@ def cmd_app(routine: object = None) -> int:
     from coach.tui.audio import AppAudio
 
     settings, problems = load_settings()
+    if mute or no_sound:
+        settings = dataclasses.replace(
+            settings, speak=settings.speak and not mute, sounds=settings.sounds and not no_sound
+        )
     store = _open_log(problems.append)
     services = Services(
         clock=MonotonicClock(),

@@ -170,3 +170,9 @@ def test_closing_the_terminal_mid_routine_logs_it_as_stopped(
     [session] = sessions
     assert session.status == "abandoned", session.status
     assert session.active_seconds > 3.0  # the get-ready and part of the first step
+
+
+@pytest.mark.parametrize("terminal", ["run smoke --mute --no-sound"], indirect=True)
+def test_mute_and_no_sound_are_honoured_by_the_app(terminal: Terminal) -> None:
+    screen = terminal.wait_for("SHOULDER ROLLS", timeout=20)
+    assert "voice and sound off" in screen
