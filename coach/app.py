@@ -195,13 +195,34 @@ class CoachApp(App[None]):
         else:
             self.show_pick()
 
+    # -- leaving ----------------------------------------------------------------------------
+
+    def _running_player(self) -> PlayerScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, PlayerScreen) and not screen.session.is_over:
+                return screen
+        return None
+
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's Quit: during a routine, the same question as ``q``."""
+        player = self._running_player()
+        if player is not None:
+            player.ask_to_stop(then_quit=True)
+            return
+        self.exit()
+
     # -- the command palette --------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        titles: set[str] = set()
+        for command in super().get_system_commands(screen):
+            titles.add(command.title)
+            yield command
         for binding in screen.BINDINGS:
             if isinstance(binding, tuple) or not binding.show:
                 continue
+            if binding.description.capitalize() in titles:
+                continue  # the app's own (Quit asks first during a routine, as q does)
             key = binding.key_display or binding.key.split(",")[0]
             yield SystemCommand(
                 binding.description.capitalize(),

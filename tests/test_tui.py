@@ -400,7 +400,7 @@ def test_a_double_enter_on_the_back_feel_question_asks_once() -> None:
     run(make_app(start=sample_routine(), settings=Settings(ask_back_feel=True)), scenario)
 
 
-def test_a_routine_that_ends_under_the_help_still_finishes() -> None:
+def test_a_routine_waits_under_the_help_and_finishes_after_it() -> None:
     async def scenario(pilot: Pilot[None], h: Harness) -> None:
         h.advance(28.0)
         await pilot.press("enter")
@@ -412,6 +412,8 @@ def test_a_routine_that_ends_under_the_help_still_finishes() -> None:
         await pilot.pause()
         assert isinstance(h.app.screen, HelpScreen), "the help stays until it is closed"
         await pilot.press("escape")
+        await pilot.pause()
+        h.advance(20.0)  # the help paused it: the last 20 s are still to do
         await pilot.pause()
         assert isinstance(h.app.screen, FinishScreen)
         assert not [s for s in h.app.screen_stack if isinstance(s, (PlayerScreen, HelpScreen))]

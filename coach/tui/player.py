@@ -93,6 +93,11 @@ class PlayerScreen(Screen[RunResult]):
         self.sounds = sounds
         """Whether ticks, bells and chimes play (``s``)."""
         self._notices = list(notices)
+        self._held = False
+        """Paused because a screen (help, the palette, a question) came over the player; it
+        resumes when that closes."""
+        self._asking = False
+        """The stop question is open."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -141,11 +146,32 @@ class PlayerScreen(Screen[RunResult]):
         self._apply_audio()
         now = self._clock.now()
         self._handle(self.session.start(now), now)
+        if not self.is_active:  # its audio came up under the help or a question
+            self._hold()
+
+    # -- a screen over the player pauses it -----------------------------------------------
+
+    # One rule for the help, the command palette and every question: while something covers
+    # the player, the routine waits; when it closes, the routine goes on where it was, if it
+    # was running before (a pause the person chose stays a pause).
+
+    def on_screen_suspend(self) -> None:
+        self._hold()
+
+    def _hold(self) -> None:
+        if self.session.state is State.RUNNING:
+            self._held = True
+            self._command(self.session.pause)
 
     def on_screen_resume(self) -> None:
         if self._ended is not None:
             result, self._ended = self._ended, None
             self.dismiss(result)
+            return
+        if self._held:
+            self._held = False
+            if self.session.state is State.PAUSED:
+                self._command(self.session.resume)
 
     def on_unmount(self) -> None:
         self._stop_timer()
@@ -324,20 +350,42 @@ class PlayerScreen(Screen[RunResult]):
             self._cues.set_sounds_enabled(self.sounds)
 
     def action_quit_routine(self) -> None:
+        self.ask_to_stop()
+
+    def ask_to_stop(self, *, then_quit: bool = False) -> None:
+        """The one way out of a routine: ask, and on yes stop it (logged as stopped).
+        ``then_quit``: the person is closing coach (ctrl+q, the palette's Quit), so on yes
+        the app closes instead of showing the finish screen."""
         from coach.tui.dialogs import ConfirmScreen
 
+        if self._asking:
+            return
+        self._asking = True
+
         def answered(stop: bool | None) -> None:
+            self._asking = False
             if not stop:
                 return
             if self.session.state is State.READY:
                 # Stopped before it began (still waiting for the audio): nothing to log.
-                self.dismiss(None)
+                if then_quit:
+                    self.app.exit()
+                else:
+                    self.dismiss(None)
+                return
+            self._held = False
+            if then_quit:
+                now = self._clock.now()
+                self._stop_timer()
+                self._tell_listeners(self.session.stop(now), now)
+                self.app.exit()
             else:
                 self._command(self.session.stop)
 
+        question = "Stop this routine and close coach?" if then_quit else "Stop this routine?"
         self.app.push_screen(
             ConfirmScreen(
-                "Stop this routine?",
+                question,
                 "It goes in your log as stopped, with the steps done so far.",
                 yes="y stop",
                 no="n keep going",

@@ -1,0 +1,110 @@
+"""The app does what its keys and words say: every way out of a routine asks first, anything
+over the player pauses it, the list takes letters as a filter."""
+
+from __future__ import annotations
+
+import inspect
+
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from coach.session import Finished, Paused, Resumed
+from coach.tui.dialogs import ConfirmScreen, HelpScreen
+from coach.tui.finish import FinishScreen
+from coach.tui.history import HistoryScreen
+from coach.tui.pick import PickScreen
+from coach.tui.player import PlayerScreen
+from tests.test_tui import digits, run, text
+from tests.tui_helpers import Harness, make_app, sample_routine
+
+
+def _events(h: Harness, kind: type) -> list[object]:
+    return [e for batch in h.logs[0].batches for e in batch if isinstance(e, kind)]
+
+
+# -- 2: ctrl+q and the palette's Quit ask the same question as q ---------------------------
+
+
+def test_ctrl_q_during_a_routine_asks_first() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(5.0)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(h.app.screen, ConfirmScreen)
+        assert not _events(h, Finished)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(h.app.screen, PlayerScreen)
+        assert h.player.session.state.value == "running"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        [finished] = _events(h, Finished)
+        assert not finished.completed  # type: ignore[attr-defined]
+        assert h.app.return_code is not None, "yes: stopped, logged, and the app closes"
+
+    run(make_app(start=sample_routine()), scenario)
+
+
+def test_the_palette_lists_quit_once_and_it_asks_during_a_routine() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        commands = list(h.app.get_system_commands(h.player))
+        quits = [c for c in commands if c.title == "Quit"]
+        assert len(quits) == 1
+        called = quits[0].callback()
+        if inspect.isawaitable(called):
+            await called
+        await pilot.pause()
+        assert isinstance(h.app.screen, ConfirmScreen)
+        assert not _events(h, Finished)
+
+    run(make_app(start=sample_routine()), scenario)
+
+
+# -- 3: help, the palette or any dialog pause the routine; closing resumes ---------------
+
+
+def test_the_help_pauses_the_routine_and_closing_resumes_it() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(5.0)
+        shown = digits(h)
+        player = h.player
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(h.app.screen, HelpScreen)
+        h.clock.advance(4.0)
+        player.sync()
+        assert player.session.state.value == "paused"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert player.session.state.value == "running"
+        assert digits(h) == shown, "it goes on where it was"
+        assert len(_events(h, Paused)) == 1 and len(_events(h, Resumed)) == 1
+
+    run(make_app(start=sample_routine()), scenario)
+
+
+def test_the_palette_and_the_stop_question_pause_too_but_a_pause_stays_a_pause() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(5.0)
+        player = h.player
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert player.session.state.value == "paused"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert player.session.state.value == "running"
+        await pilot.press("q")
+        await pilot.pause()
+        assert player.session.state.value == "paused"
+        await pilot.press("n")
+        await pilot.pause()
+        assert player.session.state.value == "running"
+        await pilot.press("space", "question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert player.session.state.value == "paused", "paused by the person: stays paused"
+
+    run(make_app(start=sample_routine()), scenario)
