@@ -14,7 +14,7 @@ import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -213,7 +213,7 @@ class CoachApp(App[None]):
 
     # -- the command palette --------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         titles: set[str] = set()
         for command in super().get_system_commands(screen):
             titles.add(command.title)

@@ -22,6 +22,10 @@ def _events(h: Harness, kind: type) -> list[object]:
     return [e for batch in h.logs[0].batches for e in batch if isinstance(e, kind)]
 
 
+def _state(player: PlayerScreen) -> str:
+    return player.session.state.value
+
+
 # -- 2: ctrl+q and the palette's Quit ask the same question as q ---------------------------
 
 
@@ -35,7 +39,7 @@ def test_ctrl_q_during_a_routine_asks_first() -> None:
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(h.app.screen, PlayerScreen)
-        assert h.player.session.state.value == "running"
+        assert _state(h.player) == "running"
         await pilot.press("ctrl+q")
         await pilot.pause()
         await pilot.press("y")
@@ -75,10 +79,10 @@ def test_the_help_pauses_the_routine_and_closing_resumes_it() -> None:
         assert isinstance(h.app.screen, HelpScreen)
         h.clock.advance(4.0)
         player.sync()
-        assert player.session.state.value == "paused"
+        assert _state(player) == "paused"
         await pilot.press("escape")
         await pilot.pause()
-        assert player.session.state.value == "running"
+        assert _state(player) == "running"
         assert digits(h) == shown, "it goes on where it was"
         assert len(_events(h, Paused)) == 1 and len(_events(h, Resumed)) == 1
 
@@ -91,20 +95,20 @@ def test_the_palette_and_the_stop_question_pause_too_but_a_pause_stays_a_pause()
         player = h.player
         await pilot.press("ctrl+p")
         await pilot.pause()
-        assert player.session.state.value == "paused"
+        assert _state(player) == "paused"
         await pilot.press("escape")
         await pilot.pause()
-        assert player.session.state.value == "running"
+        assert _state(player) == "running"
         await pilot.press("q")
         await pilot.pause()
-        assert player.session.state.value == "paused"
+        assert _state(player) == "paused"
         await pilot.press("n")
         await pilot.pause()
-        assert player.session.state.value == "running"
+        assert _state(player) == "running"
         await pilot.press("space", "question_mark")
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        assert player.session.state.value == "paused", "paused by the person: stays paused"
+        assert _state(player) == "paused", "paused by the person: stays paused"
 
     run(make_app(start=sample_routine()), scenario)
