@@ -121,7 +121,8 @@ class CoachApp(App[None]):
         note = ""
         if summary is not None:
             streak = summary.current_streak
-            note = f"streak {format_days(streak)} · h history" if streak else "h history"
+            # Not the key for the history: it depends on where the focus is (the footer says).
+            note = f"streak {format_days(streak)}" if streak else ""
         return self.services.entries(), note
 
     def on_pick_screen_chosen(self, message: PickScreen.Chosen) -> None:

@@ -81,7 +81,7 @@ def test_t_steps_through_the_tags() -> None:
     async def scenario(pilot: Pilot[None], h: Harness) -> None:
         screen = h.app.screen
         assert isinstance(screen, PickScreen)
-        await pilot.press("t")
+        await pilot.press("tab", "t")
         assert screen.tag == "morning"
         assert [e.id for e in screen._shown] == ["morning-stretch"]
         assert "tag: morning" in text(screen, "#tag")

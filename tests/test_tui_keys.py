@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input
 
 from coach.session import Finished, Paused, Resumed
 from coach.tui.dialogs import ConfirmScreen, HelpScreen
@@ -14,6 +14,7 @@ from coach.tui.finish import FinishScreen
 from coach.tui.history import HistoryScreen
 from coach.tui.pick import PickScreen
 from coach.tui.player import PlayerScreen
+from coach.tui.widgets import KeyBar
 from tests.test_tui import digits, run, text
 from tests.tui_helpers import Harness, make_app, sample_routine
 
@@ -112,3 +113,65 @@ def test_the_palette_and_the_stop_question_pause_too_but_a_pause_stays_a_pause()
         assert _state(player) == "paused", "paused by the person: stays paused"
 
     run(make_app(start=sample_routine()), scenario)
+
+
+# -- 1: letters typed at the list go into the filter ----------------------------------------
+
+
+def _keys(screen: object) -> str:
+    return str(screen.query_one(KeyBar).render())  # type: ignore[attr-defined]
+
+
+def test_letters_typed_at_the_list_go_into_the_filter_never_to_a_command() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        screen = h.app.screen
+        assert isinstance(screen, PickScreen)
+        filter_box = screen.query_one("#filter", Input)
+        for word in ("quad", "ham", "timing", "?/"):
+            await pilot.press(*word)
+            await pilot.pause()
+            assert h.app.screen is screen and h.app.return_code is None
+            assert filter_box.value == word
+            assert screen.tag is None
+            await pilot.press("escape")
+            assert filter_box.value == ""
+        # Moving through the list keeps the typing in the filter.
+        await pilot.press("down", "d", "e", "s", "k")
+        assert filter_box.value == "desk"
+        assert [e.id for e in screen._shown] == ["desk-break"]
+        keys = _keys(screen)
+        for shown in ("enter start", "tab keys", "f1 help", "^q quit"):
+            assert shown in keys, keys
+
+    run(make_app(), scenario)
+
+
+def test_once_the_filter_is_left_letters_are_keys_and_the_footer_says_so() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        screen = h.app.screen
+        assert isinstance(screen, PickScreen)
+        await pilot.press("tab")
+        keys = _keys(screen)
+        for shown in ("enter start", "/ filter", "t tag", "h history", "? help", "q quit"):
+            assert shown in keys, keys
+        await pilot.press("t")
+        assert screen.tag == "morning"
+        await pilot.press("question_mark")
+        assert isinstance(h.app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("slash", "c", "o", "o", "l")
+        assert screen.query_one("#filter", Input).value == "cool"
+        await pilot.press("f1")
+        assert isinstance(h.app.screen, HelpScreen)
+
+    run(make_app(), scenario)
+
+
+def test_the_list_footer_keeps_help_and_quit_at_40x12() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        screen = h.app.screen
+        assert "f1 help" in _keys(screen) and "^q quit" in _keys(screen)
+        await pilot.press("tab")
+        assert "? help" in _keys(screen) and "q quit" in _keys(screen)
+
+    run(make_app(), scenario, size=(40, 12))

@@ -54,12 +54,15 @@ PLAYER_KEYS = (
 
 
 PICK_KEYS = (
+    ("a–z", "type to filter by name or tag; escape clears"),
     ("↑ ↓", "move through the routines; the preview follows"),
     ("enter", "start the routine"),
-    ("/ or a–z", "filter by name or tag; escape clears"),
-    ("t", "only one tag: morning, desk, cool-down, back, massage, strength"),
-    ("h", "history: your sessions, streaks and how your back felt"),
-    ("q", "quit"),
+    ("tab", "leave the filter for the list, where letters are keys:"),
+    ("t", "  only one tag: morning, desk, cool-down, back, massage, strength"),
+    ("h", "  history: your sessions, streaks and how your back felt"),
+    ("/", "  back to the filter (or just type)"),
+    ("? f1", "this help"),
+    ("q ctrl+q", "quit"),
     ("ctrl+p", "every command, searchable"),
 )
 

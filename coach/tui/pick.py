@@ -14,11 +14,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.catalog import Entry
 from coach.report import preview
+from coach.tui.widgets import KeyBar
 
 TAG_CYCLE = ("morning", "desk", "cool-down", "back", "massage", "strength")
 """What ``t`` steps through, in this order, where some routine has the tag."""
@@ -37,15 +38,26 @@ def matches(entry: Entry, words: str, tag: str | None) -> bool:
 class PickScreen(Screen[None]):
     """Pick a routine. Posts :class:`PickScreen.Chosen` for the app to start it."""
 
+    # Letters typed here go into the filter, which has the focus when the screen opens:
+    # while it has it, the commands are on keys that cannot be typed (enter, tab, f1,
+    # ctrl+q). Tab leaves the filter for the list, where single letters are commands; any
+    # other letter there goes back to filtering. The footer shows the keys of the moment.
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so the footer shows it over the list's own (hidden) enter binding.
-        Binding("enter", "start", "start", priority=True),
+        Binding("enter", "start", "start", key_display="enter", priority=True),
+        Binding("tab", "to_list", "keys"),
         Binding("slash", "filter", "filter", key_display="/"),
         Binding("t", "next_tag", "tag"),
         Binding("h", "history", "history"),
+        Binding("f1", "help_anywhere", "help"),
         Binding("question_mark", "help", "help", key_display="?"),
-        Binding("q", "app.quit", "quit"),
+        Binding("ctrl+q", "app.quit", "quit", priority=True),  # shown; the app runs it
+        Binding("q", "quit", "quit"),
     ]
+    FILTER_ACTIONS = frozenset({"to_list", "help_anywhere", "app.quit"})
+    """Shown (and for tab, working) while the filter has the focus."""
+    LIST_ACTIONS = frozenset({"filter", "next_tag", "history", "help", "quit"})
+    """Letter keys: shown and working once the filter is left."""
 
     @dataclass
     class Chosen(Message):
@@ -89,12 +101,14 @@ class PickScreen(Screen[None]):
                 yield OptionList(id="routines")
             with VerticalScroll(id="preview-box"):
                 yield Static(id="preview")
-        yield Footer()
+        yield KeyBar(
+            keep=("start", "filter", "to_list", "help", "help_anywhere", "app.quit", "quit")
+        )
 
     def on_mount(self) -> None:
         self.query_one("#pick-list").border_title = "routines"
         self._refill()
-        self.query_one("#routines", OptionList).focus()
+        self.query_one("#filter", Input).focus()
 
     def on_screen_resume(self) -> None:
         if self._fresh:  # the first showing: loaded a moment ago
@@ -182,21 +196,55 @@ class PickScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         self.action_start()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer and the keys follow the focus: letters are commands only once the
+        filter is left."""
+        typing = self.focused is self.query_one("#filter", Input)
+        if action in self.LIST_ACTIONS:
+            return not typing
+        if action == "to_list":
+            return typing
+        if action in self.FILTER_ACTIONS:
+            return True if typing else None  # works everywhere, shown while typing
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
     def on_key(self, event: events.Key) -> None:
         filter_box = self.query_one("#filter", Input)
+        options = self.query_one("#routines", OptionList)
         if filter_box.has_focus:
-            if event.key in ("down", "up"):
-                self.query_one("#routines", OptionList).focus()
+            moves = {
+                "down": options.action_cursor_down,
+                "up": options.action_cursor_up,
+                "pagedown": options.action_page_down,
+                "pageup": options.action_page_up,
+            }
+            if event.key in moves:
+                # The cursor moves through the list while the typing stays in the filter.
+                moves[event.key]()
                 event.stop()
             elif event.key == "escape":
-                filter_box.value = ""
-                self.query_one("#routines", OptionList).focus()
+                if filter_box.value or self.tag:
+                    filter_box.value = ""
+                    self.tag = None
+                    self._refill()
+                else:
+                    options.focus()
                 event.stop()
             return
-        # Typing a letter that is not a key of this screen starts filtering.
+        # In the list, a letter that is not one of its keys goes back to filtering.
         character = event.character
-        bound = {"t", "h", "q", "/", "?"}
-        if character and character.isprintable() and character not in bound and character != " ":
+        if (
+            character
+            and character.isprintable()
+            and character not in self._list_keys
+            and character != " "
+        ):
             filter_box.focus()
             filter_box.insert_text_at_cursor(character)
             event.stop()
@@ -206,8 +254,20 @@ class PickScreen(Screen[None]):
             self._refill()
             event.stop()
 
+    @property
+    def _list_keys(self) -> set[str]:
+        """The characters that are commands in the list."""
+        keys = {"/", "?"}
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action in self.LIST_ACTIONS:
+                keys.update(key for key in binding.key.split(",") if len(key) == 1)
+        return keys
+
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()
+
+    def action_to_list(self) -> None:
+        self.query_one("#routines", OptionList).focus()
 
     def action_next_tag(self) -> None:
         if not self._tags:
@@ -237,3 +297,9 @@ class PickScreen(Screen[None]):
         from coach.tui.dialogs import PICK_KEYS, HelpScreen
 
         self.app.push_screen(HelpScreen(PICK_KEYS))
+
+    def action_help_anywhere(self) -> None:
+        self.action_help()
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()

@@ -90,6 +90,12 @@ class KeyBar(Widget):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key"}
 
+    def __init__(self, *, keep: tuple[str, ...] = (), id: str | None = None) -> None:
+        """``keep``: the actions whose keys stay when the line is too narrow for all (the
+        others give way from the right)."""
+        super().__init__(id=id)
+        self._keep = keep
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._changed)
 
@@ -101,14 +107,28 @@ class KeyBar(Widget):
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key")
-        text = Text(no_wrap=True, overflow="crop")
+        shown: list[tuple[str, str, str]] = []
         seen: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or not enabled or binding.action in seen:
                 continue
             seen.add(binding.action)
-            text.append(f" {self.app.get_key_display(binding)} ", style=key_style)
-            text.append(f"{binding.description} ")
+            shown.append((self.app.get_key_display(binding), binding.description, binding.action))
+        room = self.size.width
+
+        def width() -> int:
+            return sum(len(key) + len(what) + 3 for key, what, _ in shown) - 1
+
+        while room and width() > room:
+            spare = [item for item in shown if item[2] not in self._keep]
+            if not spare:
+                break
+            shown.remove(spare[-1])
+        text = Text(no_wrap=True, overflow="crop")
+        for key, what, _action in shown:
+            text.append(f" {key} ", style=key_style)
+            text.append(f"{what} ")
+        text.rstrip()
         return text
 
 
