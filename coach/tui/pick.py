@@ -218,15 +218,11 @@ class PickScreen(Screen[None]):
         filter_box = self.query_one("#filter", Input)
         options = self.query_one("#routines", OptionList)
         if filter_box.has_focus:
-            moves = {
-                "down": options.action_cursor_down,
-                "up": options.action_cursor_up,
-                "pagedown": options.action_page_down,
-                "pageup": options.action_page_up,
-            }
+            moves = {"down": "cursor_down", "up": "cursor_up", "pagedown": "page_down"}
+            moves["pageup"] = "page_up"
             if event.key in moves:
                 # The cursor moves through the list while the typing stays in the filter.
-                moves[event.key]()
+                getattr(options, f"action_{moves[event.key]}")()
                 event.stop()
             elif event.key == "escape":
                 if filter_box.value or self.tag:
