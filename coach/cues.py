@@ -212,7 +212,10 @@ class Cues:
         speak: bool = True,
         sounds: bool = True,
         clock: Clock | None = None,
+        told: set[str] | None = None,
     ) -> None:
+        """``told``: status lines already shown (shared by the routines of one app run, so
+        "No sound" is said once, not at every routine)."""
         self.timeline = timeline
         self._player = player
         self._speech = speech
@@ -230,7 +233,7 @@ class Cues:
         self._sound_handles: list[Playing] = []
         self._live: dict[int, _Utterance] = {}
         """Live utterances the engine has not finished with, by id (cut ones too)."""
-        self._shown_notices: set[str] = set()
+        self._shown_notices: set[str] = told if told is not None else set()
         self.captions: list[Caption] = []
         """Every cue presented (spoken, ticked or shown), in order: the screen's captions."""
         self.records: dict[int, CueRecord] = {}

@@ -95,3 +95,41 @@ def test_audio_slow_to_come_up_never_stops_a_later_routine(
         asyncio.run(go())
     finally:
         audio.close()
+
+
+def test_no_sound_is_said_once_per_run_where_it_covers_nothing() -> None:
+    """A backend this machine does not have: the real "no audio device" path."""
+    from textual.widgets._toast import Toast
+
+    settings = Settings()
+    audio = AppAudio(settings, backends=[miniaudio.Backend.WINMM])
+    services = Services(clock=MonotonicClock(), settings=settings, entries=discover, audio=audio)
+    app = CoachApp(services, routine=sample_routine())
+
+    async def go() -> None:
+        async with app.run_test(size=(40, 12)) as pilot:
+            for time_round in (1, 2):
+                player = app.screen
+                assert isinstance(player, PlayerScreen)
+                assert await _until(lambda p=player: p.session.state.value == "running", 10.0)
+                await pilot.pause()
+                notice = str(player.query_one("#notice", Static).render())
+                toasts = [str(t.render()) for t in app.screen.query(Toast)]
+                assert not [t for t in toasts if "No sound" in t], "no toast over the screen"
+                if time_round == 1:
+                    assert "No sound" in notice
+                    assert player.query_one("#notice").display
+                    assert player.query_one("#digits").region.height >= 1
+                else:
+                    assert "No sound" not in notice, "once per run"
+                await pilot.press("q", "y")
+                await pilot.pause()
+                await pilot.press("enter")  # the finish screen, back to the list
+                await pilot.pause()
+                await pilot.press("enter")  # a routine again
+                await pilot.pause()
+
+    try:
+        asyncio.run(go())
+    finally:
+        audio.close()

@@ -49,6 +49,8 @@ class AppAudio:
         self._speech: Speech | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self._told: set[str] = set()
+        """Status lines shown in this run: each is said once, not at every routine."""
 
     def start(self) -> None:
         """Open the device and start the speech process, on a thread. Returns at once."""
@@ -101,6 +103,7 @@ class AppAudio:
                 voice=VoiceSpec.from_settings(self.settings),
                 speak=self.settings.speak,
                 sounds=self.settings.sounds,
+                told=self._told,
             )
 
     def notices(self) -> list[str]:

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from coach.cues import Cues
 
 
+NOTICE_SECONDS = 12.0
+"""How long a notice ("No sound: ...") stays in its line."""
+
+
 @dataclass(frozen=True)
 class RunResult:
     """How a routine went, for the finish screen."""
@@ -98,6 +102,7 @@ class PlayerScreen(Screen[RunResult]):
         resumes when that closes."""
         self._asking = False
         """The stop question is open."""
+        self._notice_timer: Timer | None = None
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -117,6 +122,9 @@ class PlayerScreen(Screen[RunResult]):
             yield Bar(id="segment-bar")
             yield Static(id="caption")
             yield Static(id="next")
+            # "No sound" and the like: in a line of its own, not a toast over the digits or
+            # the routine bar, and gone after a while.
+            yield Static(id="notice")
         yield Bar(id="routine-bar")
         # The palette (ctrl+p) still works and the help lists it; its footer slot goes to
         # the routine's own keys, which matter more.
@@ -124,7 +132,7 @@ class PlayerScreen(Screen[RunResult]):
 
     def on_mount(self) -> None:
         for line in self._notices:
-            self.notify(line, timeout=6)
+            self._notice(line)
         self._paint(self._clock.now())
         if self._cues_source is None:
             self._start()
@@ -137,7 +145,7 @@ class PlayerScreen(Screen[RunResult]):
         self._cues = await source(self.timeline)
         if self._cues is not None:
             for line in self._cues.take_notices():
-                self.notify(line, timeout=8)
+                self._notice(line)
         self._start()
 
     def _start(self) -> None:
@@ -285,6 +293,19 @@ class PlayerScreen(Screen[RunResult]):
         routine_bar = q("#routine-bar", Bar)
         routine_bar.label = f"routine {view.routine_text}"
         routine_bar.fill = view.routine_fill
+
+    def _notice(self, line: str) -> None:
+        """Show ``line`` under the routine's own lines for ``NOTICE_SECONDS``."""
+        shown = str(self.query_one("#notice", Static).render())
+        self.query_one("#notice", Static).update(f"{shown}\n{line}".strip())
+        self.add_class("-notice")
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
+        self._notice_timer = self.set_timer(NOTICE_SECONDS, self._clear_notice)
+
+    def _clear_notice(self) -> None:
+        self.remove_class("-notice")
+        self.query_one("#notice", Static).update("")
 
     def _put(self, selector: str, text: str, *, layout: bool = True) -> None:
         """Update a line only when its text changes: an update can cost a layout pass."""
