@@ -55,6 +55,9 @@ class Services:
     settings: Settings
     entries: Callable[[], list[Entry]]
     """Finds the routines (again each time the list shows, so new files appear)."""
+    routines_stamp: Callable[[], object] = lambda: None
+    """A cheap fingerprint of the routine files: the list loads them again when it changes
+    (a file added or edited while the list shows)."""
     audio: AppAudio | None = None
     """Voice and sound; None: captions only."""
     notices: list[str] = field(default_factory=list)
@@ -112,7 +115,7 @@ class CoachApp(App[None]):
 
         if isinstance(self.screen, PickScreen):
             return
-        self.push_screen(PickScreen(self._pick_contents))
+        self.push_screen(PickScreen(self._pick_contents, stamp=self.services.routines_stamp))
 
     def _pick_contents(self) -> tuple[list[Entry], str]:
         """The routines and the header, found again each time the list shows: new files

@@ -52,6 +52,27 @@ def discover(user_dir: Path | None = None, builtin_dir: Path | None = None) -> l
     return sorted(kept, key=lambda e: e.name.lower()) + sorted(user, key=lambda e: e.name.lower())
 
 
+def stamp(user_dir: Path | None = None) -> tuple[tuple[str, int, int, int], ...]:
+    """A cheap fingerprint of the user's routine files (name, size, change time, inode,
+    from one ``stat`` each): it changes when a file is added, removed or edited, so a list
+    knows to load them again without parsing anything. The built-ins do not change while
+    coach runs."""
+    folder = user_dir or paths.user_routines_dir()
+    found = []
+    try:
+        for path in folder.glob("*.toml"):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            found.append(
+                (path.name, info.st_size, max(info.st_mtime_ns, info.st_ctime_ns), info.st_ino)
+            )
+    except OSError:
+        return ()
+    return tuple(sorted(found))
+
+
 def looks_like_path(ref: str) -> bool:
     return ref.endswith(".toml") or "/" in ref or "\\" in ref
 

@@ -495,7 +495,7 @@ def cmd_app(routine: object = None, *, mute: bool = False, no_sound: bool = Fals
         _error("the app needs a terminal; for pipes and screen readers use `coach run ID --plain`")
         return 2
     from coach.app import CoachApp, Services
-    from coach.catalog import discover
+    from coach.catalog import discover, stamp
     from coach.clock import MonotonicClock
     from coach.routine import Routine
     from coach.settings import load_settings
@@ -511,6 +511,7 @@ def cmd_app(routine: object = None, *, mute: bool = False, no_sound: bool = Fals
         clock=MonotonicClock(),
         settings=settings,
         entries=discover,
+        routines_stamp=stamp,
         audio=AppAudio(settings),
         notices=problems,
     )

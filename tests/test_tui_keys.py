@@ -4,6 +4,7 @@ over the player pauses it, the list takes letters as a filter."""
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -12,11 +13,11 @@ from coach.session import Finished, Paused, Resumed
 from coach.tui.dialogs import ConfirmScreen, HelpScreen
 from coach.tui.finish import FinishScreen
 from coach.tui.history import HistoryScreen
-from coach.tui.pick import PickScreen
+from coach.tui.pick import RELOAD_EVERY, PickScreen
 from coach.tui.player import PlayerScreen
 from coach.tui.widgets import KeyBar
 from tests.test_tui import digits, run, text
-from tests.tui_helpers import Harness, make_app, sample_routine
+from tests.tui_helpers import TEST_ROUTINE, Harness, make_app, sample_routine
 
 
 def _events(h: Harness, kind: type) -> list[object]:
@@ -175,3 +176,27 @@ def test_the_list_footer_keeps_help_and_quit_at_40x12() -> None:
         assert "? help" in _keys(screen) and "q quit" in _keys(screen)
 
     run(make_app(), scenario, size=(40, 12))
+
+
+# -- 19: the list shows routine files added or changed while it is shown --------------------
+
+
+def test_a_routine_file_added_or_edited_while_the_list_shows_appears(tmp_path: Path) -> None:
+    user = tmp_path / "routines"
+    user.mkdir()
+
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        pick = h.app.screen
+        assert isinstance(pick, PickScreen)
+        await pilot.press("o", "n", "e")
+        mine = user / "mine.toml"
+        mine.write_text(TEST_ROUTINE.replace("Test routine", "Brand new one"))
+        await pilot.pause(RELOAD_EVERY * 2 + 0.3)
+        assert [e.name for e in pick._shown] == ["Brand new one"]
+        mine.write_text(TEST_ROUTINE.replace("Test routine", "Renamed one"))
+        await pilot.pause(RELOAD_EVERY * 2 + 0.3)
+        assert [e.name for e in pick._shown] == ["Renamed one"]
+        assert "Renamed one" in str(pick.query_one("#preview-box").border_title)
+        assert pick.query_one("#filter", Input).value == "one", "the typing is kept"
+
+    run(make_app(user_dir=user), scenario)

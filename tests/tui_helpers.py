@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from coach.app import CoachApp, Recorder, Services
-from coach.catalog import Entry, discover
+from coach.catalog import Entry, discover, stamp
 from coach.clock import FakeClock
 from coach.log import SessionRecorder, SessionStore
 from coach.routine import Routine
@@ -128,6 +128,7 @@ def make_app(
         clock=clock,
         settings=settings or Settings(),
         entries=find,
+        routines_stamp=lambda: stamp(user_dir) if user_dir is not None else None,
         audio=None,
         recorder=recorder,
         summary=(lambda: store.summary(today)) if store is not None else lambda: None,

@@ -21,6 +21,9 @@ from coach.catalog import Entry
 from coach.report import preview
 from coach.tui.widgets import KeyBar
 
+RELOAD_EVERY = 1.5
+"""Seconds between looks at the routine files' fingerprint while the list shows."""
+
 TAG_CYCLE = ("morning", "desk", "cool-down", "back", "massage", "strength")
 """What ``t`` steps through, in this order, where some routine has the tag."""
 
@@ -69,11 +72,19 @@ class PickScreen(Screen[None]):
     class HistoryWanted(Message):
         """``h``: show the log."""
 
-    def __init__(self, contents: Callable[[], tuple[Sequence[Entry], str]]) -> None:
+    def __init__(
+        self,
+        contents: Callable[[], tuple[Sequence[Entry], str]],
+        *,
+        stamp: Callable[[], object] = lambda: None,
+    ) -> None:
         """``contents`` gives the routines and the header's note (the streak); it is asked
-        again each time the screen comes back, so the list is never stale."""
+        again each time the screen comes back, and whenever ``stamp`` (a cheap fingerprint
+        of the routine files) changes while it shows, so the list is never stale."""
         super().__init__()
         self._contents = contents
+        self._stamp = stamp
+        self._stamp_seen = stamp()
         self.tag: str | None = None
         self._shown: list[Entry] = []
         self._fresh = True
@@ -109,12 +120,25 @@ class PickScreen(Screen[None]):
         self.query_one("#pick-list").border_title = "routines"
         self._refill()
         self.query_one("#filter", Input).focus()
+        self.set_interval(RELOAD_EVERY, self._look_for_changes, name="routine-files")
+
+    def _look_for_changes(self) -> None:
+        if not self.is_current:
+            return  # another screen shows: it is looked at when this one comes back
+        now = self._stamp()
+        if now != self._stamp_seen:
+            self._reload()
 
     def on_screen_resume(self) -> None:
         if self._fresh:  # the first showing: loaded a moment ago
             self._fresh = False
             return
+        self._reload()
+
+    def _reload(self) -> None:
+        """Load the routines again, keeping the typing, the tag and the cursor's routine."""
         current = self.current
+        self._stamp_seen = self._stamp()
         self._load()
         self.query_one("#header-note", Static).update(self.header_note)
         self._refill()
