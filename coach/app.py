@@ -66,6 +66,9 @@ class Services:
     """Makes the log's recorder for one routine, given the back-feel rating before it."""
     summary: Callable[[], Summary | None] = lambda: None
     """What the log says (streaks, minutes, ...), for the history screen; None: no log."""
+    save_setting: Callable[[str, str], str | None] = lambda key, value: None
+    """Keeps a setting chosen in the app (the theme) in config.toml; returns a line saying
+    why it could not, or None."""
 
 
 class CoachApp(App[None]):
@@ -81,6 +84,7 @@ class CoachApp(App[None]):
         self._first_routine = routine
         self._voice = services.settings.speak
         self._sounds = services.settings.sounds
+        self._saved_theme: str | None = None
 
     def on_mount(self) -> None:
         # A closed terminal (SIGHUP) or a kill (SIGTERM) ends the app the orderly way, so a
@@ -96,10 +100,35 @@ class CoachApp(App[None]):
             self.set_timer(AUDIO_AFTER, self.services.audio.start)
         for line in self.services.notices:
             self.notify(line, severity="warning", timeout=8)
+        self._use_saved_theme()
         if self._first_routine is not None:
             self.begin(self._first_routine)
         else:
             self.show_pick()
+
+    def _use_saved_theme(self) -> None:
+        theme = self.services.settings.theme
+        if theme is not None:
+            if theme in self.available_themes:
+                self.theme = theme
+            else:
+                known = ", ".join(sorted(self.available_themes))
+                self.notify(
+                    f"config.toml: theme: no theme {theme!r} (known: {known})",
+                    severity="warning",
+                    timeout=8,
+                )
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: object) -> None:
+        """The person chose a theme (the palette's Theme): keep it for the next run."""
+        if self.theme == self._saved_theme:
+            return
+        self._saved_theme = self.theme
+        problem = self.services.save_setting("theme", self.theme)
+        if problem is not None:
+            self.notify(problem, severity="warning", timeout=8)
 
     def on_unmount(self) -> None:
         if self.services.audio is not None:

@@ -498,7 +498,7 @@ def cmd_app(routine: object = None, *, mute: bool = False, no_sound: bool = Fals
     from coach.catalog import discover, stamp
     from coach.clock import MonotonicClock
     from coach.routine import Routine
-    from coach.settings import load_settings
+    from coach.settings import load_settings, save_setting
     from coach.tui.audio import AppAudio
 
     settings, problems = load_settings()
@@ -512,6 +512,7 @@ def cmd_app(routine: object = None, *, mute: bool = False, no_sound: bool = Fals
         settings=settings,
         entries=discover,
         routines_stamp=stamp,
+        save_setting=save_setting,
         audio=AppAudio(settings),
         notices=problems,
     )

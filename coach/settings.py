@@ -8,6 +8,7 @@
     speak = true          # false: captions only, no voice
     sounds = true         # false: no ticks, bells or chimes (the countdown is spoken instead)
     ask_back_feel = false # ask how your back feels after a routine (the session log)
+    theme = "nord"        # the app's colours; the app keeps the one chosen in its palette
 
 A setting is a field of :class:`Settings`; its ``metadata`` says what it accepts, so adding
 one is adding a field. A missing file gives the defaults. A broken one never stops coach:
@@ -17,8 +18,13 @@ default. Nothing here imports the UI, the speech engine or the audio library.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
+import json
+import os
+import re
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +73,12 @@ def _volume(value: object) -> float:
     return float(value)
 
 
+def _theme(value: object) -> str | None:
+    if not isinstance(value, str):
+        raise _Bad(f"should be a theme name in quotes, not {_show(value)}")
+    return value.strip() or None
+
+
 def _setting(default: Any, check: Callable[[object], Any], doc: str) -> Any:
     return field(default=default, metadata={"check": check, "doc": doc})
 
@@ -87,6 +99,9 @@ class Settings:
     """Play the sound cues. Off, the last seconds' countdown is spoken instead of ticked."""
     ask_back_feel: bool = _setting(False, _boolean, "ask how your back feels after a routine")
     """After a routine, ask how the back feels, for the session log."""
+    theme: str | None = _setting(None, _theme, "the app's colours (a name from its palette)")
+    """The app's colour theme; ``None`` keeps its default. The app writes the one chosen in
+    its command palette here, so it is kept."""
 
 
 SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings))
@@ -158,3 +173,71 @@ def _from_document(
             report(key, f"{bad}; using {default}")
     problems.sort(key=lambda item: item[0])
     return Settings(**values), [text for _, text in problems]
+
+
+def save_setting(key: str, value: str | bool | int | float, path: Path | None = None) -> str | None:
+    """Write ``key = value`` into ``config.toml`` (or ``path``): in the line that sets it
+    already, or else among the top-level keys, keeping every other line and comment. The
+    file is replaced whole (a crash leaves the old one or the new one, never half) and is
+    private to the user. Returns None, or one line saying why it was not saved (a broken
+    file is left as the person wrote it)."""
+    path = path or config_path()
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        tomli.loads(text.removeprefix("\ufeff"))
+    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError) as error:
+        reason = getattr(error, "msg", None) or getattr(error, "strerror", None) or error
+        return f"{shown}: {key} not saved ({reason})"
+    line = f"{key} = {json.dumps(value)}"
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    setting = re.compile(rf"\s*{re.escape(key)}\s*=([^#]*)(#.*)?$")
+    table = re.compile(r"\s*\[")
+    place = None
+    for index, old in enumerate(lines):
+        if table.match(old):
+            break
+        found = setting.match(old.rstrip("\n"))
+        if found:
+            comment = found.group(2)
+            lines[index] = f"{line}  {comment}\n" if comment else f"{line}\n"
+            place = index
+            break
+        if old.strip() and not old.lstrip().startswith("#"):
+            place = -(index + 1)  # after the last top-level key
+    if place is None or place < 0:
+        at = -place if place is not None else 0
+        if place is None:  # no top-level key: before the first table, after leading notes
+            at = next((i for i, old in enumerate(lines) if table.match(old)), len(lines))
+        lines.insert(at, line + "\n")
+    new = "".join(lines)
+    try:
+        parsed = tomli.loads(new.removeprefix("\ufeff"))
+    except tomli.TOMLDecodeError as error:  # a multi-line value we did not understand
+        return f"{shown}: {key} not saved ({error.msg})"
+    if parsed.get(key) != value:
+        return f"{shown}: {key} not saved (the file sets it in a way coach cannot edit)"
+    try:
+        _write_private(path, new)
+    except OSError as error:
+        return f"{shown}: {key} not saved ({error.strerror or type(error).__name__})"
+    return None
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` at once, readable by its owner only (folder 0700)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -13,7 +13,7 @@ from coach.clock import FakeClock
 from coach.log import SessionRecorder, SessionStore
 from coach.routine import Routine
 from coach.session import Event
-from coach.settings import Settings
+from coach.settings import Settings, save_setting
 from coach.timeline import Timeline
 from coach.tui.player import PlayerScreen
 from tests.helpers import routine
@@ -107,6 +107,7 @@ def make_app(
     user_dir: Path | None = None,
     store: SessionStore | None = None,
     today: date = TODAY,
+    config: Path | None = None,
 ) -> Harness:
     """The real app on a fake clock with no sound card. With ``store`` it logs to that real
     SQLite log (sessions start at :data:`NOON` of ``today``); without, to a RecordingLog."""
@@ -128,6 +129,7 @@ def make_app(
         clock=clock,
         settings=settings or Settings(),
         entries=find,
+        save_setting=lambda key, value: save_setting(key, value, config) if config else None,
         routines_stamp=lambda: stamp(user_dir) if user_dir is not None else None,
         audio=None,
         recorder=recorder,
