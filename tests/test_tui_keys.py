@@ -15,6 +15,7 @@ from coach.tui.finish import FinishScreen
 from coach.tui.history import HistoryScreen
 from coach.tui.pick import RELOAD_EVERY, PickScreen
 from coach.tui.player import PlayerScreen
+from coach.tui.bigclock import BigClock
 from coach.tui.widgets import KeyBar
 from tests.test_tui import digits, run, text
 from tests.tui_helpers import TEST_ROUTINE, Harness, make_app, sample_routine
@@ -200,3 +201,60 @@ def test_a_routine_file_added_or_edited_while_the_list_shows_appears(tmp_path: P
         assert pick.query_one("#filter", Input).value == "one", "the typing is kept"
 
     run(make_app(user_dir=user), scenario)
+
+
+# -- 22: the countdown grows with the room, in the order of importance ---------------------
+
+
+def test_the_countdown_grows_with_the_terminal_and_keeps_the_order_of_importance() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(6.4)  # neck side stretch, left side, 0:07 left
+        heights = {}
+        for size in [(100, 30), (80, 24), (40, 12), (200, 60)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            p = h.player
+            clock = p.query_one("#digits", BigClock)
+            lines = [line for line in clock.render_lines_text() if line.strip()]
+            heights[size] = len(lines)
+            # What to do now, time left, what is next, the routine bar: all on screen, in order.
+            order = ["#title", "#digits", "#next", "#routine-bar"]
+            tops = [p.query_one(selector).region for selector in order]
+            for selector, region in zip(order, tops, strict=True):
+                assert region.height >= 1 and region.bottom <= size[1] - 1, (size, selector)
+            assert [r.y for r in tops] == sorted(r.y for r in tops), size
+        assert heights[(40, 12)] == 1
+        assert heights[(80, 24)] >= 5
+        assert heights[(100, 30)] >= 10, heights
+        assert heights[(200, 60)] >= heights[(100, 30)]
+
+    run(make_app(start=sample_routine()), scenario, size=(100, 30))
+
+
+def test_the_one_line_countdown_reads_the_time() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(6.4)
+        await pilot.pause()
+        clock = h.player.query_one("#digits", BigClock)
+        assert [line.strip() for line in clock.render_lines_text() if line.strip()] == ["0:07"]
+
+    run(make_app(start=sample_routine()), scenario, size=(40, 12))
+
+
+# -- 15: everything reachable at 40x12 --------------------------------------------------
+
+
+def test_at_40x12_the_routine_name_is_whole() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(6.4)
+        await pilot.press("space")
+        await pilot.pause()
+        name = h.player.query_one("#routine-name")
+        assert name.region.width >= len("Morning stretch")
+        assert "Morning stretch" in str(name.render())
+        assert "0:" in text(h.player, "#where")
+
+    from coach.catalog import discover
+
+    [morning] = [e.routine for e in discover() if e.id == "morning-stretch"]
+    run(make_app(start=morning), scenario, size=(40, 12))

@@ -16,17 +16,18 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from coach.clock import Clock
 from coach.plain import Listener
 from coach.player_view import Mode, PlayerView, player_view, seconds_to_next_change
 from coach.session import CueDue, Event, Finished, Session, State, StepResult
 from coach.timeline import CLOCK_KINDS, Timeline
+from coach.tui.bigclock import BigClock
 from coach.tui.widgets import Bar, KeyBar
 
 if TYPE_CHECKING:
@@ -117,8 +118,8 @@ class PlayerScreen(Screen[RunResult]):
                 yield Static(id="title")
                 yield Static(id="detail")
             yield Static(id="instructions")
-            with Center(id="clock"):
-                yield Digits(id="digits")
+            # The countdown takes the room the lines above and below leave it.
+            yield BigClock(id="digits")
             yield Bar(id="segment-bar")
             yield Static(id="caption")
             yield Static(id="next")
@@ -128,7 +129,7 @@ class PlayerScreen(Screen[RunResult]):
         yield Bar(id="routine-bar")
         # The palette (ctrl+p) still works and the help lists it; its footer slot goes to
         # the routine's own keys, which matter more.
-        yield KeyBar()
+        yield KeyBar(keep=("toggle_pause", "done", "quit_routine", "help"))
 
     def on_mount(self) -> None:
         for line in self._notices:
@@ -192,7 +193,10 @@ class PlayerScreen(Screen[RunResult]):
             self._cues.close()
 
     def on_resize(self, event: events.Resize) -> None:
+        narrow = self.has_class("-narrow")
         self._fit(event.size)
+        if narrow != self.has_class("-narrow"):
+            self._repaint()
 
     def _fit(self, size: Size) -> None:
         """Classes by terminal size; set in compose too, so the first frame needs no second
@@ -277,16 +281,19 @@ class PlayerScreen(Screen[RunResult]):
             self.refresh_bindings()
             banner = "PAUSED · space to resume" if view.paused else ""
             q("#paused-banner", Static).update(banner)
-        paused = "  ·  PAUSED" if view.paused else ""
+        narrow = self.has_class("-narrow")
+        # Narrow, the banner says PAUSED and the name keeps its room.
+        paused = "  ·  PAUSED" if view.paused and not narrow else ""
         self._put("#routine-name", view.routine_name + paused)
         # Fixed in size (see coach.tcss): its ticking seconds need no layout pass.
-        self._put("#where", f"{view.step_text} · {view.left_text}".strip(" ·"), layout=False)
+        where = view.left_text if narrow else f"{view.step_text} · {view.left_text}"
+        self._put("#where", where.strip(" ·"), layout=False)
         self._put("#title", view.title.upper())
         self._put("#detail", view.detail + self._audio_note())
         self._put("#instructions", view.instructions)
         self._put("#next", view.next_text)
         if old is None or old.digits != view.digits:
-            q("#digits", Digits).update(view.digits)
+            q("#digits", BigClock).update(view.digits)
         segment_bar = q("#segment-bar", Bar)
         segment_bar.label = view.segment_text
         segment_bar.fill = view.segment_fill
