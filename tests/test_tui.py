@@ -11,10 +11,10 @@ from textual.widgets import OptionList, Static
 
 from coach.session import Finished, SegmentStarted
 from coach.settings import Settings
+from coach.tui.bigclock import BigClock
 from coach.tui.dialogs import ConfirmScreen, FeelScreen, HelpScreen
 from coach.tui.finish import FinishScreen
 from coach.tui.pick import PickScreen
-from coach.tui.bigclock import BigClock
 from coach.tui.player import PlayerScreen
 from tests.tui_helpers import TEST_ROUTINE, Harness, make_app, sample_routine
 

@@ -10,12 +10,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from coach.session import Finished, Paused, Resumed
+from coach.tui.bigclock import BigClock
 from coach.tui.dialogs import ConfirmScreen, HelpScreen
-from coach.tui.finish import FinishScreen
-from coach.tui.history import HistoryScreen
 from coach.tui.pick import RELOAD_EVERY, PickScreen
 from coach.tui.player import PlayerScreen
-from coach.tui.bigclock import BigClock
 from coach.tui.widgets import KeyBar
 from tests.test_tui import digits, run, text
 from tests.tui_helpers import TEST_ROUTINE, Harness, make_app, sample_routine
