@@ -256,3 +256,21 @@ def test_at_40x12_the_routine_name_is_whole() -> None:
 
     [morning] = [e.routine for e in discover() if e.id == "morning-stretch"]
     run(make_app(start=morning), scenario, size=(40, 12))
+
+
+def test_at_40x12_the_help_scrolls_to_its_last_line() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = h.app.screen
+        assert isinstance(help_screen, HelpScreen)
+        box = help_screen.query_one(".dialog")
+        assert box.allow_vertical_scroll and box.max_scroll_y > 0
+        for _ in range(20):
+            await pilot.press("down")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y
+        last = help_screen.query_one(".dialog-keys")
+        assert last.region.bottom <= 12 and last.region.height >= 1
+
+    run(make_app(start=sample_routine()), scenario, size=(40, 12))

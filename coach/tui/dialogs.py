@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -79,13 +80,20 @@ class HelpScreen(ModalScreen[None]):
         self._keys = keys
 
     def compose(self) -> ComposeResult:
-        width = max(len(key) for key, _ in self._keys)
-        lines = "\n".join(f"{key:>{width}}  {what}" for key, what in self._keys)
-        with Vertical(classes="dialog"):
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(justify="right", no_wrap=True)
+        keys.add_column()
+        for key, what in self._keys:
+            keys.add_row(key, what)
+        # It scrolls (arrows, page keys) where the terminal is too short for it all.
+        with VerticalScroll(classes="dialog"):
             yield Static("Keys", classes="dialog-title")
-            yield Static(lines)
+            yield Static(keys)
             yield Static("Move gently. Stop and ease off if anything hurts.", classes="dialog-note")
             yield Static("escape close", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:
         if self.is_active:
