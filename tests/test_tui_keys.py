@@ -12,6 +12,7 @@ from textual.widgets import Input
 from coach.session import Finished, Paused, Resumed
 from coach.tui.bigclock import BigClock
 from coach.tui.dialogs import ConfirmScreen, HelpScreen
+from coach.tui.history import HistoryScreen
 from coach.tui.pick import RELOAD_EVERY, PickScreen
 from coach.tui.player import PlayerScreen
 from coach.tui.widgets import KeyBar
@@ -274,3 +275,22 @@ def test_at_40x12_the_help_scrolls_to_its_last_line() -> None:
         assert last.region.bottom <= 12 and last.region.height >= 1
 
     run(make_app(start=sample_routine()), scenario, size=(40, 12))
+
+
+def test_at_40x12_the_history_shows_this_week_without_scrolling() -> None:
+    from coach.log import SessionStore
+    from tests.test_tui_log import seed
+
+    with SessionStore.open() as store:  # in this test's COACH_HOME
+        seed(store)
+
+        async def scenario(pilot: Pilot[None], h: Harness) -> None:
+            await pilot.press("tab", "h")
+            await pilot.pause()
+            screen = h.app.screen
+            assert isinstance(screen, HistoryScreen)
+            weeks = screen.query_one("#weeks")
+            assert "this week 24 min" in text(screen, "#weeks")
+            assert weeks.region.height >= 1 and weeks.region.bottom <= 11
+
+        run(make_app(store=store), scenario, size=(40, 12))

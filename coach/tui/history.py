@@ -192,13 +192,14 @@ class HistoryScreen(Screen[None]):
                 id="header-note",
             )
         with VerticalScroll(id="history"):
-            yield HeatMap(s, id="heatmap")
+            # This week first: on a small terminal it is what shows without scrolling.
             yield Static(
                 f"this week {format_minutes(s.week_minutes)} · last week "
                 f"{format_minutes(s.last_week_minutes)} · {s.total_sessions} sessions, "
                 f"{format_minutes(s.total_minutes)} in all",
                 id="weeks",
             )
+            yield HeatMap(s, id="heatmap")
             with Horizontal(id="history-columns"):
                 yield Static("\n".join(recent_lines(s)), id="recent", classes="box")
                 with Vertical(id="side-box"):
