@@ -93,14 +93,18 @@ def describe_routine(routine: Routine, *, with_timeline: bool = False) -> str:
     return "\n".join(lines)
 
 
-def preview(routine: Routine) -> str:
-    """The pick screen's preview: what the routine is for, how long, and every step."""
+def preview(routine: Routine, room: int = 40) -> str:
+    """The pick screen's preview: what the routine is for, how long, and every step, its
+    step lines fitted to ``room`` columns (names are shortened only where they must be)."""
     lines = []
     if routine.description:
         lines += [routine.description, ""]
     lines += _facts(routine, format_clock(routine.total))
     lines.append("")
-    width = min(18, max(len(step.name) for step in routine.steps))
+    longest = max(len(step.name) for step in routine.steps)
+    times = max(len(short_step_time(step)) for step in routine.steps)
+    # number, name, kind and time, with a space between each
+    width = max(12, min(longest, room - 3 - 1 - 9 - 1 - times))
     for step in routine.steps:
         name = step.name if len(step.name) <= width else step.name[: width - 1] + "…"
         lines.append(f"{step.number:>2} {name:<{width}} {step.kind:<9} {short_step_time(step)}")

@@ -7,7 +7,7 @@ import inspect
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from coach.session import Finished, Paused, Resumed
 from coach.tui.bigclock import BigClock
@@ -294,3 +294,25 @@ def test_at_40x12_the_history_shows_this_week_without_scrolling() -> None:
             assert weeks.region.height >= 1 and weeks.region.bottom <= 11
 
         run(make_app(store=store), scenario, size=(40, 12))
+
+
+# -- 16: the preview shows whole step names where there is room ---------------------------
+
+
+def test_the_preview_shows_whole_step_names_at_100x30() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        screen = h.app.screen
+        assert isinstance(screen, PickScreen)
+        for index, entry in enumerate(screen._shown):
+            screen.query_one("#routines", OptionList).highlighted = index
+            await pilot.pause()
+            shown = text(screen, "#preview")
+            assert entry.routine is not None
+            for step in entry.routine.steps:
+                assert step.name in shown, (entry.id, step.name)
+            assert "…" not in shown.split("source:")[0]
+            box = screen.query_one("#preview")
+            widest = max(len(line) for line in shown.splitlines())
+            assert widest <= box.content_region.width or "\n" in shown
+
+    run(make_app(), scenario, size=(100, 30))

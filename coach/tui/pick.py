@@ -149,6 +149,8 @@ class PickScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size)
+        if self.is_mounted:
+            self._show_preview(self.current)
 
     def _fit(self, size: Size) -> None:
         """Classes by terminal size; set in compose too, so the first frame needs no second
@@ -194,7 +196,14 @@ class PickScreen(Screen[None]):
             return
         box.border_title = entry.routine.name
         where = "" if entry.builtin else f"\n\nyours: {entry.path}"
-        text.update(preview(entry.routine) + where)
+        text.update(preview(entry.routine, self._preview_room()) + where)
+
+    def _preview_room(self) -> int:
+        """Columns for the preview's lines: the box's, less its border, padding and a
+        scroll bar (worked out from the screen, so it is right before the first layout)."""
+        list_width = self.query_one("#pick-list").styles.width
+        listed = int(list_width.value) if list_width is not None and list_width.is_cells else 34
+        return max(20, self.app.size.width - listed - 2 - 2 - 2)
 
     @property
     def current(self) -> Entry | None:
