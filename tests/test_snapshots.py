@@ -1,4 +1,4 @@
-"""How the screens look, at 80x24 and at 40x12 (behaviour is asserted in test_tui.py).
+"""How the screens look, at 40x12, 80x24 and 100x30 (behaviour is asserted in test_tui.py).
 
 Update after a deliberate change of looks: ``pytest tests/test_snapshots.py --snapshot-update``,
 then look at ``snapshot_report.html`` or the SVG files before committing them.
@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from coach.settings import Settings
 from tests.tui_helpers import Harness, make_app, sample_routine
 
-SIZES = [(80, 24), (40, 12)]
+SIZES = [(40, 12), (80, 24), (100, 30)]
 
 Setup = Callable[[Harness], Any]
 
@@ -41,6 +41,7 @@ SCENES = {
     "player-sets": at(0, "n", "n", "n", "n", "enter", "n", "n"),
     "player-paused": at(8.0, "space"),
     "finish-stopped": at(14.0, "q", "y"),
+    "help": at(6.4, "question_mark"),
 }
 
 

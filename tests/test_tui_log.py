@@ -198,7 +198,7 @@ def test_shades_and_sparkline() -> None:
     assert sparkline([0, 5, 10]) == "▁▅█"
 
 
-@pytest.mark.parametrize("size", [(80, 24), (40, 12), (140, 40)], ids=str)
+@pytest.mark.parametrize("size", [(40, 12), (80, 24), (100, 30), (140, 40)], ids=str)
 def test_history_snapshot(snap_compare: Any, store: SessionStore, size: tuple[int, int]) -> None:
     seed(store)
     h = make_app(store=store)

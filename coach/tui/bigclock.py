@@ -77,8 +77,11 @@ def clock_lines(text: str, width: int, height: int) -> list[str]:
     """``text`` as large as fits in ``width`` by ``height`` cells."""
     best: list[str] | None = None
     scale = 2
+    # Sized for at least "0:00", so the digits keep their size as the seconds run down
+    # (a "1" is as wide as an "8" in this font; only crossing ten minutes changes it).
+    sized = text if len(text) >= 4 else "0:00"
     while True:
-        wide, tall = block_size(text, scale)
+        wide, tall = block_size(sized, scale)
         if wide > width or tall > height:
             break
         best = block_lines(text, scale)
