@@ -7,7 +7,6 @@ speech and sound libraries, so they answer at once. Each subcommand imports what
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -503,6 +502,8 @@ def cmd_app(routine: object = None, *, mute: bool = False, no_sound: bool = Fals
 
     settings, problems = load_settings()
     if mute or no_sound:
+        import dataclasses
+
         settings = dataclasses.replace(
             settings, speak=settings.speak and not mute, sounds=settings.sounds and not no_sound
         )
