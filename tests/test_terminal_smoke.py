@@ -90,12 +90,27 @@ def terminal(
     socket = f"coach-test-{uuid.uuid4().hex[:8]}"
     term = Terminal(socket, "smoke")
     status = tmp_path / "status"
-    args = getattr(request, "param", "")
+    param = getattr(request, "param", "")
+    # "ARGS", or ("ARGS", WIDTH, HEIGHT) for another size than 80x24
+    args, width, height = (param, 80, 24) if isinstance(param, str) else param
     command = f"{_coach_command()} {args}; echo $? > {status}; sleep 60"
     env = {**os.environ, "COACH_HOME": str(coach_home), "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
     subprocess.run(
-        ["tmux", "-L", socket, "new-session", "-d", "-s", "smoke", "-x", "80", "-y", "24", command],
+        [
+            "tmux",
+            "-L",
+            socket,
+            "new-session",
+            "-d",
+            "-s",
+            "smoke",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            command,
+        ],
         check=True,
         env=env,
         timeout=10,
@@ -176,3 +191,28 @@ def test_closing_the_terminal_mid_routine_logs_it_as_stopped(
 def test_mute_and_no_sound_are_honoured_by_the_app(terminal: Terminal) -> None:
     screen = terminal.wait_for("SHOULDER ROLLS", timeout=20)
     assert "voice and sound off" in screen
+
+
+@pytest.mark.parametrize("terminal", [("", 40, 12)], indirect=True)
+def test_typing_at_the_list_filters_and_never_quits_at_40x12(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    terminal.wait_for("routines")
+    terminal.keys("q", "u", "a", "d")
+    screen = terminal.wait_for("quad")
+    assert "f1 help" in screen and "^q quit" in screen
+    time.sleep(0.5)
+    assert not (tmp_path / "status").exists(), "typing q did not quit"
+    terminal.keys("Escape", "Tab")
+    screen = terminal.wait_for("? help")
+    assert "q quit" in screen
+    terminal.keys("?")
+    terminal.wait_for("Keys")
+    terminal.keys("Escape")
+    terminal.wait_for("? help")
+    terminal.keys("q")
+    status = tmp_path / "status"
+    deadline = time.monotonic() + 10
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status.read_text().strip() == "0"
