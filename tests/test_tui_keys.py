@@ -316,3 +316,21 @@ def test_the_preview_shows_whole_step_names_at_100x30() -> None:
             assert widest <= box.content_region.width or "\n" in shown
 
     run(make_app(), scenario, size=(100, 30))
+
+
+def test_at_40x12_a_notice_hides_nothing_that_matters() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(6.4)
+        p = h.player
+        p._notice(
+            "No sound: no audio device could be opened (failed to open backend device); "
+            "using captions only."
+        )
+        await pilot.pause()
+        bar = p.query_one("#routine-bar").region
+        regions = [p.query_one(s).region for s in ("#title", "#digits", "#next", "#notice")]
+        for region in regions:
+            assert region.height >= 1 and region.bottom <= bar.y, (region, bar)
+        assert "0:10" in text(p, "#next"), "what is next, whole"
+
+    run(make_app(start=sample_routine()), scenario, size=(40, 12))
