@@ -254,11 +254,15 @@ class CoachApp(App[None]):
         for binding in screen.BINDINGS:
             if isinstance(binding, tuple) or not binding.show:
                 continue
-            if binding.description.capitalize() in titles:
-                continue  # the app's own (Quit asks first during a routine, as q does)
+            title = binding.description.capitalize()
+            if title in titles:
+                # Once each: the app's own Quit asks first during a routine, as q does, and
+                # a command with two keys (? and f1) is one command.
+                continue
+            titles.add(title)
             key = binding.key_display or binding.key.split(",")[0]
             yield SystemCommand(
-                binding.description.capitalize(),
+                title,
                 f"key: {key}",
                 partial(screen.run_action, binding.action),
             )

@@ -334,3 +334,12 @@ def test_at_40x12_a_notice_hides_nothing_that_matters() -> None:
         assert "0:10" in text(p, "#next"), "what is next, whole"
 
     run(make_app(start=sample_routine()), scenario, size=(40, 12))
+
+
+def test_the_palette_names_each_command_once_on_every_screen() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        titles = [c.title for c in h.app.get_system_commands(h.app.screen)]
+        assert len(titles) == len(set(titles)), titles
+        assert {"Start", "Help", "Quit", "History"} <= set(titles)
+
+    run(make_app(), scenario)
