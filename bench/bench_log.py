@@ -199,6 +199,8 @@ def bench_history_screen(path: Path, today: date, runs: int) -> None:
         app = CoachApp(services)
         async with app.run_test(size=(80, 24)) as pilot:
             for times, press in ((handler, False), (pressed, True)):
+                # h is the history's key once the filter is left (letters type into it).
+                app.screen.query_one("#routines").focus()
                 await pilot.pause()
                 painted = asyncio.Event()
                 started = time.perf_counter()
