@@ -160,6 +160,10 @@ def test_once_the_filter_is_left_letters_are_keys_and_the_footer_says_so() -> No
         await pilot.press("question_mark")
         assert isinstance(h.app.screen, HelpScreen)
         await pilot.press("escape")
+        await pilot.press("f1")  # works in the list too, though the footer shows ?
+        assert isinstance(h.app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert "f1" not in _keys(screen)
         await pilot.press("slash", "c", "o", "o", "l")
         assert screen.query_one("#filter", Input).value == "cool"
         await pilot.press("f1")

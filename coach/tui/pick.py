@@ -57,8 +57,8 @@ class PickScreen(Screen[None]):
         Binding("ctrl+q", "app.quit", "quit", priority=True),  # shown; the app runs it
         Binding("q", "quit", "quit"),
     ]
-    FILTER_ACTIONS = frozenset({"to_list", "help_anywhere", "app.quit"})
-    """Shown (and for tab, working) while the filter has the focus."""
+    FILTER_ACTIONS = frozenset({"help_anywhere", "app.quit"})
+    """Keys that work everywhere, shown while the filter has the focus."""
     LIST_ACTIONS = frozenset({"filter", "next_tag", "history", "help", "quit"})
     """Letter keys: shown and working once the filter is left."""
 
@@ -113,7 +113,8 @@ class PickScreen(Screen[None]):
             with VerticalScroll(id="preview-box"):
                 yield Static(id="preview")
         yield KeyBar(
-            keep=("start", "filter", "to_list", "help", "help_anywhere", "app.quit", "quit")
+            keep=("start", "filter", "to_list", "help", "help_anywhere", "app.quit", "quit"),
+            hide=self._hidden_key,
         )
 
     def on_mount(self) -> None:
@@ -237,9 +238,12 @@ class PickScreen(Screen[None]):
             return not typing
         if action == "to_list":
             return typing
-        if action in self.FILTER_ACTIONS:
-            return True if typing else None  # works everywhere, shown while typing
         return True
+
+    def _hidden_key(self, binding: Binding) -> bool:
+        """f1 and ctrl+q work everywhere, but the list's footer shows its ? and q."""
+        typing = self.focused is self.query_one("#filter", Input)
+        return not typing and binding.action in self.FILTER_ACTIONS
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -90,11 +91,19 @@ class KeyBar(Widget):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key"}
 
-    def __init__(self, *, keep: tuple[str, ...] = (), id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        keep: tuple[str, ...] = (),
+        hide: Callable[[Binding], bool] | None = None,
+        id: str | None = None,
+    ) -> None:
         """``keep``: the actions whose keys stay when the line is too narrow for all (the
-        others give way from the right)."""
+        others give way from the right). ``hide``: keys that work but are not shown now
+        (another key for the same thing is)."""
         super().__init__(id=id)
         self._keep = keep
+        self._hide = hide
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._changed)
@@ -111,6 +120,8 @@ class KeyBar(Widget):
         seen: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or not enabled or binding.action in seen:
+                continue
+            if self._hide is not None and self._hide(binding):
                 continue
             seen.add(binding.action)
             shown.append((self.app.get_key_display(binding), binding.description, binding.action))
