@@ -271,7 +271,7 @@ def test_at_40x12_the_help_scrolls_to_its_last_line() -> None:
         assert isinstance(help_screen, HelpScreen)
         box = help_screen.query_one(".dialog")
         assert box.allow_vertical_scroll and box.max_scroll_y > 0
-        for _ in range(20):
+        for _ in range(40):
             await pilot.press("down")
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y

@@ -50,8 +50,10 @@ PLAYER_KEYS = (
     ("m", "voice on or off (captions always show)"),
     ("s", "sounds on or off (the countdown is spoken when off)"),
     ("q", "stop the routine (it is logged as stopped)"),
+    ("ctrl+q", "stop it and close coach (asks first too)"),
     ("ctrl+p", "every command, searchable"),
 )
+PLAYER_NOTE = "The routine waits while this help, the palette or a question is open."
 
 
 PICK_KEYS = (
@@ -75,9 +77,12 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,enter", "close", "close")
     ]
 
-    def __init__(self, keys: tuple[tuple[str, str], ...] = PLAYER_KEYS) -> None:
+    def __init__(
+        self, keys: tuple[tuple[str, str], ...] = PLAYER_KEYS, note: str = PLAYER_NOTE
+    ) -> None:
         super().__init__()
         self._keys = keys
+        self._note = note
 
     def compose(self) -> ComposeResult:
         keys = Table.grid(padding=(0, 2))
@@ -89,6 +94,8 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog"):
             yield Static("Keys", classes="dialog-title")
             yield Static(keys)
+            if self._note:
+                yield Static(self._note, classes="dialog-note")
             yield Static("Move gently. Stop and ease off if anything hurts.", classes="dialog-note")
             yield Static("escape close", classes="dialog-keys")
 

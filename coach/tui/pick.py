@@ -329,7 +329,7 @@ class PickScreen(Screen[None]):
     def action_help(self) -> None:
         from coach.tui.dialogs import PICK_KEYS, HelpScreen
 
-        self.app.push_screen(HelpScreen(PICK_KEYS))
+        self.app.push_screen(HelpScreen(PICK_KEYS, note=""))
 
     def action_help_anywhere(self) -> None:
         self.action_help()
