@@ -213,7 +213,7 @@ def test_the_countdown_grows_with_the_terminal_and_keeps_the_order_of_importance
     async def scenario(pilot: Pilot[None], h: Harness) -> None:
         h.advance(6.4)  # neck side stretch, left side, 0:07 left
         heights = {}
-        for size in [(100, 30), (80, 24), (40, 12), (200, 60)]:
+        for size in [(100, 30), (80, 24), (40, 12), (200, 60), (60, 14), (120, 16), (45, 20)]:
             await pilot.resize_terminal(*size)
             await pilot.pause()
             p = h.player
@@ -225,6 +225,8 @@ def test_the_countdown_grows_with_the_terminal_and_keeps_the_order_of_importance
             tops = [p.query_one(selector).region for selector in order]
             for selector, region in zip(order, tops, strict=True):
                 assert region.height >= 1 and region.bottom <= size[1] - 1, (size, selector)
+                if selector != "#routine-bar":
+                    assert region.bottom <= tops[-1].y, (size, selector)
             assert [r.y for r in tops] == sorted(r.y for r in tops), size
         assert heights[(40, 12)] == 1
         assert heights[(80, 24)] >= 5
