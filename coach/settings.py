@@ -158,3 +158,13 @@ def _from_document(
             report(key, f"{bad}; using {default}")
     problems.sort(key=lambda item: item[0])
     return Settings(**values), [text for _, text in problems]
+
+
+def check_setting(name: str, value: object) -> Any:
+    """``value`` as the setting ``name`` takes it (``coach say --rate`` asks the same rule as
+    ``config.toml``); ``ValueError`` says what the setting wants."""
+    spec = {f.name: f for f in dataclasses.fields(Settings)}[name]
+    try:
+        return spec.metadata["check"](value)
+    except _Bad as bad:
+        raise ValueError(f"{name} {bad}") from None
