@@ -30,6 +30,8 @@ Routines: the built-in ones, and your own .toml files in the folder `coach paths
 COACH_HOME=DIR moves all of coach's files (config, routines, log) under DIR."""
 
 
+ROUTINE_HELP = "a routine id (`coach list`) or a routine file (.toml)"
+
 LOG_LIMIT = 20
 """Sessions ``coach log`` lists when not told otherwise."""
 
@@ -85,17 +87,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("list", help="list the routines: id, name, length, tags")
+    listed = sub.add_parser("list", help="list the routines: id, name, length, tags")
+    listed.add_argument(
+        "--ids", action="store_true", help="only the ids, one a line (for scripts and completion)"
+    )
 
     show = sub.add_parser("show", help="show a routine's steps, times and total length")
-    show.add_argument("routine", metavar="ID|PATH")
+    show.add_argument("routine", metavar="ID|PATH", help=ROUTINE_HELP)
     show.add_argument("--timeline", action="store_true", help="also list every segment and cue")
 
     validate = sub.add_parser("validate", help="check routine files (exit 1 if any is broken)")
-    validate.add_argument("paths", metavar="PATH", nargs="+")
+    validate.add_argument("paths", metavar="PATH", nargs="+", help="routine files (.toml)")
 
     run = sub.add_parser("run", help="follow a routine (the app, or --plain text)")
-    run.add_argument("routine", metavar="ID|PATH")
+    run.add_argument("routine", metavar="ID|PATH", help=ROUTINE_HELP)
     run.add_argument(
         "--plain",
         action="store_true",
@@ -114,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     say = sub.add_parser("say", help="speak a line, to check the voice and sound set-up")
-    say.add_argument("text", metavar="TEXT", type=_words)
+    say.add_argument("text", metavar="TEXT", type=_words, help="the words to speak")
     say.add_argument("--to", metavar="FILE.wav", type=Path, help="write the speech to a file")
     say.add_argument("--voice", metavar="ID", help="a voice id from `coach voices`")
     say.add_argument(
@@ -151,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("paths", help="print where coach keeps its files")
+
+    completion = sub.add_parser(
+        "completion",
+        help="print the shell completion script for bash, zsh or fish (see the README)",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="bash, zsh or fish")
+    sub.add_parser("man", help="print coach's manual page, coach(1), in roff")
     return parser
 
 
@@ -170,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     command = args.command
     if command == "list":
-        return cmd_list()
+        return cmd_list(ids=args.ids)
     if command == "show":
         return cmd_show(args.routine, timeline=args.timeline)
     if command == "validate":
@@ -195,6 +207,16 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return cmd_schema()
     if command == "paths":
         return cmd_paths()
+    if command == "completion":
+        from coach.shell import completion_script
+
+        sys.stdout.write(completion_script(build_parser(), args.shell))
+        return 0
+    if command == "man":
+        from coach.shell import manual_page
+
+        sys.stdout.write(manual_page(build_parser(), DESCRIPTION))
+        return 0
     return cmd_app()
 
 
@@ -202,12 +224,15 @@ def _error(message: str) -> None:
     print(f"coach: {message}", file=sys.stderr)
 
 
-def cmd_list() -> int:
+def cmd_list(*, ids: bool = False) -> int:
     from coach.durations import format_total
     from coach.listing import listing
     from coach.text import cell_len, fit
 
     items = listing()
+    if ids:
+        print("\n".join(item.id for item in items if item.error is None))
+        return 0
     if not items:
         print("no routines found")
         return 0
