@@ -41,6 +41,11 @@ def cut(text: str, width: int) -> str:
     """``text`` in at most ``width`` cells; when it does not fit, it ends with ``…``."""
     if cell_len(text) <= width:
         return text
+    return _ending(text, width)
+
+
+def _ending(text: str, width: int) -> str:
+    """``text`` cut to leave room for ``…`` in ``width`` cells, and the ``…``."""
     if width <= 0:
         return ""
     room = width - 1  # the ellipsis' cell
@@ -66,3 +71,55 @@ def fit(text: str, width: int, align: Literal["<", ">"] = "<") -> str:
 def plural(count: int, word: str, words: str | None = None) -> str:
     """``1 step``, ``2 steps``, ``0 steps``: a count with its word."""
     return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, broken between words (a word longer than
+    a line is broken where it must); each newline starts a new line."""
+    if width <= 0:
+        return []
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            while cell_len(word) > width:  # a word longer than a line: break it
+                if line:
+                    lines.append(line)
+                    line = ""
+                head = _head(word, width)
+                lines.append(head)
+                word = word[len(head) :]
+            candidate = f"{line} {word}" if line else word
+            if cell_len(candidate) <= width:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
+
+
+def _head(word: str, width: int) -> str:
+    used = 0
+    for index, char in enumerate(word):
+        used += char_width(char)
+        if used > width:
+            return word[: max(1, index)]
+    return word
+
+
+def clamp(text: str, width: int, lines: int) -> str:
+    """``text`` wrapped to ``width`` cells in at most ``lines`` lines; when it needs more, the
+    last line ends with ``…``, so nobody takes a cut sentence for the whole of it."""
+    wrapped = wrap(text, width)
+    if len(wrapped) <= lines or lines <= 0:
+        return "\n".join(wrapped)
+    kept = wrapped[: lines - 1]
+    line = wrapped[lines - 1]
+    if cell_len(line) < width:
+        last = line + ELLIPSIS
+    else:  # a full line: give its last word's place to the ellipsis
+        head = line.rpartition(" ")[0]
+        last = head + ELLIPSIS if head else _ending(line, width)
+    kept.append(last)
+    return "\n".join(kept)

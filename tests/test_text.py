@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len as rich_cell_len
 
-from coach.text import cell_len, cut, fit, plural
+from coach.text import cell_len, clamp, cut, fit, plural, wrap
 
 SAMPLES = [
     "Desk break",
@@ -38,3 +38,19 @@ def test_cut_and_fit_count_cells_and_end_with_an_ellipsis() -> None:
 def test_plural() -> None:
     assert [plural(n, "step") for n in (0, 1, 2)] == ["0 steps", "1 step", "2 steps"]
     assert plural(2, "session") == "2 sessions"
+
+
+def test_wrap_and_clamp_end_a_cut_text_with_an_ellipsis_between_words() -> None:
+    text = "Tilt your ear toward the shoulder of the side called. Keep both shoulders down."
+    assert wrap(text, 20) == [
+        "Tilt your ear toward",
+        "the shoulder of the",
+        "side called. Keep",
+        "both shoulders down.",
+    ]
+    assert clamp(text, 20, 2) == "Tilt your ear toward\nthe shoulder of the…"
+    assert clamp(text, 40, 1) == "Tilt your ear toward the shoulder of…"
+    assert clamp(text, 80, 1) == text
+    assert clamp("a\nb\nc", 10, 2) == "a\nb…"
+    assert clamp("abcdefghijkl", 5, 1) == "abcd…"
+    assert all(cell_len(line) <= 7 for line in wrap("朝のストレッチと呼吸", 7))

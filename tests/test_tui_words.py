@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,15 +12,17 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
+from coach.catalog import discover
 from coach.log import SessionStore
 from coach.text import cell_len
+from coach.tui.clamped import Clamped
 from coach.tui.finish import FinishScreen
 from coach.tui.history import HistoryScreen
 from coach.tui.pick import PickScreen
 from tests.helpers import routine
 from tests.test_tui import run, text
 from tests.test_tui_log import _session
-from tests.tui_helpers import TODAY, Harness, make_app
+from tests.tui_helpers import TODAY, Harness, make_app, sample_routine
 
 DATA = Path(__file__).parent / "data"
 WIDE = [
@@ -143,10 +146,41 @@ def test_pick_with_wide_names_snapshot(
     mine = tmp_path / "routines"
     for number, name in enumerate(WIDE):
         write(mine, f"wide-{number}", name, 15 + 60 * number)
-    h = make_app(user_dir=mine)
+    # The preview shows where a routine of yours lives: the same folder on every run.
+    shown = Path("/home/you/.config/coach/routines")
+    entries = [
+        replace(e, path=shown / e.path.name) if not e.builtin else e
+        for e in discover(user_dir=mine)
+    ]
+    h = make_app(entries=entries)
 
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.press("end", "up")  # the longest wide name, the list scrolled to it
         await pilot.pause()
 
     assert snap_compare(h.app, terminal_size=size, run_before=run_before)
+
+
+def shown(widget: Clamped) -> str:
+    return str(widget.render())
+
+
+@pytest.mark.parametrize("size", [(40, 12), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_instructions_and_captions_cut_with_an_ellipsis(size: tuple[int, int]) -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(6.4)  # the neck stretch, left side: its instructions and its start cue
+        await pilot.pause()
+        for selector in ("#instructions", "#caption"):
+            widget = h.player.query_one(selector, Clamped)
+            text = shown(widget)
+            lines = text.splitlines()
+            assert 0 < len(lines) <= widget.content_size.height
+            assert all(cell_len(line) <= widget.content_size.width for line in lines)
+            flat = " ".join(text.split())
+            if " ".join(widget.text.split()) == flat:
+                assert size == (100, 30), f"{selector} fits at {size}"
+            else:
+                assert flat.endswith("…"), (selector, text)
+                assert " ".join(widget.text.split()).startswith(flat[:-1].rstrip())
+
+    run(make_app(start=sample_routine()), scenario, size=size)

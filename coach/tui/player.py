@@ -27,6 +27,7 @@ from coach.plain import Listener
 from coach.player_view import Mode, PlayerView, player_view, seconds_to_next_change
 from coach.session import CueDue, Event, Finished, Session, State, StepResult
 from coach.timeline import CLOCK_KINDS, Timeline
+from coach.tui.clamped import Clamped
 from coach.tui.widgets import Bar, KeyBar
 
 if TYPE_CHECKING:
@@ -106,11 +107,11 @@ class PlayerScreen(Screen[RunResult]):
             with Horizontal(id="heading"):
                 yield Static(id="title")
                 yield Static(id="detail")
-            yield Static(id="instructions")
+            yield Clamped(id="instructions")
             with Center(id="clock"):
                 yield Digits(id="digits")
             yield Bar(id="segment-bar")
-            yield Static(id="caption")
+            yield Clamped(id="caption")
             yield Static(id="next")
         yield Bar(id="routine-bar")
         # The palette (ctrl+p) still works and the help lists it; its footer slot goes to
