@@ -12,8 +12,6 @@ from typing import Any
 
 from coach import __version__
 
-SHELLS = ("bash", "zsh", "fish")
-
 _IDS = "coach list --ids 2>/dev/null"
 ROUTINE_COMPLETION: dict[str, Any] = {
     "bash": "_coach_routines",
@@ -42,13 +40,6 @@ ROUTINE_COMPLETION: dict[str, Any] = {
 """What completes ``coach run ID|PATH`` and ``coach show ID|PATH``: the routine ids, then
 routine files."""
 
-FILE_COMPLETION: dict[str, str] = {
-    "bash": "_shtab_compgen_files",
-    "zsh": "_files",
-    "fish": "(__fish_complete_path)",
-}
-
-
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -56,24 +47,18 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
     return {}
 
 
-def _mark_routines(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Tell shtab which arguments take a routine or a file."""
-    for name, sub in _subcommands(parser).items():
+def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
+    """The completion script for ``shell``: bash, zsh or fish."""
+    import shtab
+
+    # Tell shtab which arguments take a routine and which a file.
+    for sub in _subcommands(parser).values():
         for action in sub._actions:
             if action.dest == "routine":
                 action.complete = ROUTINE_COMPLETION  # type: ignore[attr-defined]
             elif action.dest in ("paths", "to", "output"):
-                action.complete = FILE_COMPLETION  # type: ignore[attr-defined]
-            elif name == "completion" and action.dest == "shell":
-                action.choices = SHELLS
-    return parser
-
-
-def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
-    """The completion script for ``shell`` (one of :data:`SHELLS`)."""
-    import shtab
-
-    return str(shtab.complete(_mark_routines(parser), shell=shell))
+                action.complete = shtab.FILE  # type: ignore[attr-defined]
+    return str(shtab.complete(parser, shell=shell))
 
 
 def manual_page(parser: argparse.ArgumentParser, description: str) -> str:
