@@ -40,6 +40,7 @@ ROUTINE_COMPLETION: dict[str, Any] = {
 """What completes ``coach run ID|PATH`` and ``coach show ID|PATH``: the routine ids, then
 routine files."""
 
+
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
