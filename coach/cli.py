@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from coach import __version__
 
+# Not `from typing import TYPE_CHECKING`, nor pathlib at the top: `coach --help` needs
+# neither, and importing them was most of what it cost beyond argparse.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import date, datetime, timedelta
+    from pathlib import Path
 
     from coach.history import SessionRecord
     from coach.log import SessionStore
@@ -43,6 +45,12 @@ def _day(text: str) -> object:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-01") from None
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
 
 
 def _count(text: str) -> int:
@@ -120,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     say = sub.add_parser("say", help="speak a line, to check the voice and sound set-up")
     say.add_argument("text", metavar="TEXT", type=_words, help="the words to speak")
-    say.add_argument("--to", metavar="FILE.wav", type=Path, help="write the speech to a file")
+    say.add_argument("--to", metavar="FILE.wav", type=_path, help="write the speech to a file")
     say.add_argument("--voice", metavar="ID", help="a voice id from `coach voices`")
     say.add_argument(
         "--rate", type=_setting("rate", int), metavar="WPM", help="words per minute, 80 to 450"
@@ -151,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="every session, one row each, as CSV or JSON")
     export.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
     export.add_argument(
-        "--output", "-o", type=Path, metavar="FILE", help="write to FILE, not standard output"
+        "--output", "-o", type=_path, metavar="FILE", help="write to FILE, not standard output"
     )
 
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
