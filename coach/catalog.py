@@ -89,5 +89,9 @@ def resolve(ref: str, user_dir: Path | None = None, builtin_dir: Path | None = N
         path = folder / f"{ref}.toml"
         if path.is_file():
             return load_routine(path, display_name=path.name if builtin else str(path))
-    known = ", ".join(sorted(entry.id for entry in discover(user_dir, builtin_dir)))
-    raise RoutineError([Problem(ref, f"no routine with this id (known: {known})")])
+    import difflib  # only on the error path
+
+    ids = sorted(entry.id for entry in discover(user_dir, builtin_dir))
+    close = difflib.get_close_matches(ref, ids, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    raise RoutineError([Problem(ref, f"no routine with this id ({hint}known: {', '.join(ids)})")])

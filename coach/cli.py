@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from coach import __version__
 
+# Not `from typing import TYPE_CHECKING`, nor pathlib at the top: `coach --help` needs
+# neither, and importing them was most of what it cost beyond argparse.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import date, datetime, timedelta
+    from pathlib import Path
 
     from coach.history import SessionRecord
     from coach.log import SessionStore
@@ -30,6 +32,8 @@ Routines: the built-in ones, and your own .toml files in the folder `coach paths
 COACH_HOME=DIR moves all of coach's files (config, routines, log) under DIR."""
 
 
+ROUTINE_HELP = "a routine id (`coach list`) or a routine file (.toml)"
+
 LOG_LIMIT = 20
 """Sessions ``coach log`` lists when not told otherwise."""
 
@@ -43,6 +47,12 @@ def _day(text: str) -> object:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-01") from None
 
 
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -51,6 +61,28 @@ def _count(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
     return value
+
+
+def _words(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError('nothing to say: give the words, e.g. "Breathe out"')
+    return text
+
+
+def _setting(name: str, kind: Callable[[str], object]) -> Callable[[str], object]:
+    """An option checked by the same rule as the setting ``name`` in ``config.toml``."""
+
+    def parse(text: str) -> object:
+        from coach.settings import check_setting
+
+        try:
+            return check_setting(name, kind(text))
+        except ValueError as error:
+            message = str(error) if str(error).startswith(name) else f"{text!r} is not a number"
+            raise argparse.ArgumentTypeError(message) from None
+
+    parse.__name__ = name  # argparse names the type in its own messages
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,17 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("list", help="list the routines: id, name, length, tags")
+    listed = sub.add_parser("list", help="list the routines: id, name, length, tags")
+    listed.add_argument(
+        "--ids", action="store_true", help="only the ids, one a line (for scripts and completion)"
+    )
 
     show = sub.add_parser("show", help="show a routine's steps, times and total length")
-    show.add_argument("routine", metavar="ID|PATH")
+    show.add_argument("routine", metavar="ID|PATH", help=ROUTINE_HELP)
     show.add_argument("--timeline", action="store_true", help="also list every segment and cue")
 
     validate = sub.add_parser("validate", help="check routine files (exit 1 if any is broken)")
-    validate.add_argument("paths", metavar="PATH", nargs="+")
+    validate.add_argument("paths", metavar="PATH", nargs="+", help="routine files (.toml)")
 
     run = sub.add_parser("run", help="follow a routine (the app, or --plain text)")
-    run.add_argument("routine", metavar="ID|PATH")
+    run.add_argument("routine", metavar="ID|PATH", help=ROUTINE_HELP)
     run.add_argument(
         "--plain",
         action="store_true",
@@ -92,11 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     say = sub.add_parser("say", help="speak a line, to check the voice and sound set-up")
-    say.add_argument("text", metavar="TEXT")
-    say.add_argument("--to", metavar="FILE.wav", type=Path, help="write the speech to a file")
+    say.add_argument("text", metavar="TEXT", type=_words, help="the words to speak")
+    say.add_argument("--to", metavar="FILE.wav", type=_path, help="write the speech to a file")
     say.add_argument("--voice", metavar="ID", help="a voice id from `coach voices`")
-    say.add_argument("--rate", type=int, metavar="WPM", help="words per minute")
-    say.add_argument("--volume", type=float, metavar="0-1", help="volume, 0.0 to 1.0")
+    say.add_argument(
+        "--rate", type=_setting("rate", int), metavar="WPM", help="words per minute, 80 to 450"
+    )
+    say.add_argument(
+        "--volume", type=_setting("volume", float), metavar="0-1", help="volume, 0.0 to 1.0"
+    )
 
     log = sub.add_parser("log", help="the sessions you have done, newest first")
     log.add_argument(
@@ -120,11 +159,18 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="every session, one row each, as CSV or JSON")
     export.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
     export.add_argument(
-        "--output", "-o", type=Path, metavar="FILE", help="write to FILE, not standard output"
+        "--output", "-o", type=_path, metavar="FILE", help="write to FILE, not standard output"
     )
 
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("paths", help="print where coach keeps its files")
+
+    completion = sub.add_parser(
+        "completion",
+        help="print the shell completion script for bash, zsh or fish (see the README)",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="bash, zsh or fish")
+    sub.add_parser("man", help="print coach's manual page, coach(1), in roff")
     return parser
 
 
@@ -144,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     command = args.command
     if command == "list":
-        return cmd_list()
+        return cmd_list(ids=args.ids)
     if command == "show":
         return cmd_show(args.routine, timeline=args.timeline)
     if command == "validate":
@@ -169,6 +215,16 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return cmd_schema()
     if command == "paths":
         return cmd_paths()
+    if command == "completion":
+        from coach.shell import completion_script
+
+        sys.stdout.write(completion_script(build_parser(), args.shell))
+        return 0
+    if command == "man":
+        from coach.shell import manual_page
+
+        sys.stdout.write(manual_page(build_parser(), DESCRIPTION))
+        return 0
     return cmd_app()
 
 
@@ -176,25 +232,29 @@ def _error(message: str) -> None:
     print(f"coach: {message}", file=sys.stderr)
 
 
-def cmd_list() -> int:
-    from coach.durations import format_length
+def cmd_list(*, ids: bool = False) -> int:
+    from coach.durations import format_total
     from coach.listing import listing
+    from coach.text import cell_len, fit
 
     items = listing()
+    if ids:
+        print("\n".join(item.id for item in items if item.error is None))
+        return 0
     if not items:
         print("no routines found")
         return 0
-    width = max(len(item.id) for item in items)
+    width = max(cell_len(item.id) for item in items)
     good = [item for item in items if item.error is None]
-    name_width = max((len(item.name) for item in good), default=10)
+    name_width = max((cell_len(item.name) for item in good), default=10)
     for item in items:
         if item.error is not None:
-            print(f"{item.id:<{width}}  broken: {item.error}")
+            print(f"{fit(item.id, width)}  broken: {item.error}")
             continue
-        length = format_length(item.total) + ("+" if item.open_steps else "")
+        length = format_total(item.total, item.open_steps)
         tags = ", ".join(item.tags)
         mine = "" if item.builtin else "  (yours)"
-        print(f"{item.id:<{width}}  {item.name:<{name_width}}  {length:>7}  {tags}{mine}")
+        print(f"{fit(item.id, width)}  {fit(item.name, name_width)}  {length:>7}  {tags}{mine}")
     return 0
 
 
@@ -225,6 +285,7 @@ def cmd_validate(paths: Sequence[str]) -> int:
     from pathlib import Path
 
     from coach.routine import RoutineError, load_routine
+    from coach.text import plural
 
     broken = 0
     for name in paths:
@@ -235,7 +296,7 @@ def cmd_validate(paths: Sequence[str]) -> int:
             for problem in error.problems:
                 print(problem)
             continue
-        print(f"{name}: ok ({routine.name}, {len(routine.steps)} steps)")
+        print(f"{name}: ok ({routine.name}, {plural(len(routine.steps), 'step')})")
     if len(paths) > 1:
         print(f"{len(paths) - broken} valid, {broken} broken")
     return 1 if broken else 0
@@ -307,6 +368,7 @@ def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int
     """``coach log``: recent sessions, one line each, newest first."""
     from coach.durations import format_clock
     from coach.showing import quote
+    from coach.text import cell_len, fit, plural
 
     store = _open_log()
     if store is None:
@@ -320,18 +382,18 @@ def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int
     if not records:
         print("no sessions logged" + (" that match" if since or routine else " yet"))
         return 0
-    width = min(28, max(len(r.routine_name) for r in records))
+    width = min(28, max(cell_len(r.routine_name) for r in records))
     for r in records:
         start = r.local_start
         when = start.strftime("%Y-%m-%d %H:%M")
         if start.utcoffset() != _local_offset(start):
             when += f" (UTC{start.strftime('%z')[:3]}:{start.strftime('%z')[3:]})"
-        steps = f"{r.steps_completed}/{r.steps_total} steps"
+        steps = f"{r.steps_completed}/{plural(r.steps_total, 'step')}"
         if r.steps_skipped:
             steps += f", {r.steps_skipped} skipped"
         parts = [
             when,
-            f"{r.routine_name[:width]:<{width}}",
+            fit(r.routine_name, width),
             f"{format_clock(r.active_seconds):>7} of {format_clock(r.planned_seconds):<5}",
             f"{steps:<22}",
             f"{r.status:<11}",
@@ -357,7 +419,9 @@ def cmd_stats(*, weeks: int = 8) -> int:
     """``coach stats``: streaks, totals, per week, per routine, back feel."""
     from datetime import date, timedelta
 
-    from coach.history import format_days, format_minutes, week_start
+    from coach.durations import format_length
+    from coach.history import format_days, week_start
+    from coach.text import cell_len, fit
 
     store = _open_log()
     if store is None:
@@ -374,12 +438,12 @@ def cmd_stats(*, weeks: int = 8) -> int:
         f"streak: {format_days(summary.current_streak)} (best: {format_days(summary.best_streak)})"
     )
     print(
-        f"this week: {format_minutes(summary.week_minutes)} "
-        f"(last week: {format_minutes(summary.last_week_minutes)})"
+        f"this week: {format_length(summary.week_minutes * 60)} "
+        f"(last week: {format_length(summary.last_week_minutes * 60)})"
     )
     print(
         f"all time: {summary.total_sessions} sessions, {summary.completed_sessions} completed, "
-        f"{format_minutes(summary.total_minutes)}"
+        f"{format_length(summary.total_minutes * 60)}"
     )
     if summary.feel_before_count or summary.feel_after_count:
         print(
@@ -394,16 +458,16 @@ def cmd_stats(*, weeks: int = 8) -> int:
         first = monday - timedelta(weeks=n)
         minutes = sum(m for d, m in summary.days.items() if first <= d < first + timedelta(7))
         label = "this week" if n == 0 else "last week" if n == 1 else ""
-        print(f"  {first.isoformat()}  {format_minutes(minutes):>12}  {label}".rstrip())
+        print(f"  {first.isoformat()}  {format_length(minutes * 60):>12}  {label}".rstrip())
     print()
     print("per routine:")
-    id_width = max(len(t.routine_id) for t in summary.per_routine)
-    name_width = min(28, max(len(t.name) for t in summary.per_routine))
+    id_width = max(cell_len(t.routine_id) for t in summary.per_routine)
+    name_width = min(28, max(cell_len(t.name) for t in summary.per_routine))
     for total in summary.per_routine:
         sessions = "1 session" if total.sessions == 1 else f"{total.sessions} sessions"
         print(
-            f"  {total.routine_id:<{id_width}}  {total.name[:name_width]:<{name_width}}  "
-            f"{sessions:>14}  {format_minutes(total.minutes):>12}"
+            f"  {fit(total.routine_id, id_width)}  {fit(total.name, name_width)}  "
+            f"{sessions:>14}  {format_length(total.minutes * 60):>12}"
         )
     return 0
 

@@ -7,6 +7,7 @@ import math
 import re
 
 from coach.showing import show_value as _show
+from coach.text import plural
 
 MAX_DURATION = 4 * 3600.0
 """The longest duration a routine may give anything: four hours."""
@@ -80,13 +81,45 @@ def format_countdown(remaining: float) -> str:
     return format_clock(math.ceil(max(0.0, remaining) - 1e-9))
 
 
-def format_length(seconds: float) -> str:
-    """A routine's length for lists: ``45s``, ``4m``, ``4m 30s``, ``1h 5m``."""
-    whole = round(seconds)
-    if whole < 60:
-        return f"{whole}s"
-    hours, rest = divmod(whole, 3600)
+def _split(seconds: float) -> tuple[int, int, int]:
+    """Whole hours, minutes and seconds of ``seconds``, rounded to the nearest second."""
+    hours, rest = divmod(max(0, round(seconds)), 3600)
     minutes, secs = divmod(rest, 60)
+    return hours, minutes, secs
+
+
+def format_length(seconds: float) -> str:
+    """A length for people to read: ``6s``, ``45s``, ``4m``, ``4m 30s``, ``1h 5m``.
+
+    The one way coach writes how long something takes or took (the list, the app, ``coach
+    show``, ``coach stats``, History): below a minute it says seconds, never ``0m`` or ``1m``.
+    """
+    hours, minutes, secs = _split(seconds)
     if hours:
         return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    if not minutes:
+        return f"{secs}s"
     return f"{minutes}m {secs}s" if secs else f"{minutes}m"
+
+
+OPEN_MARK = "+"
+"""What follows a length that has open steps in it: they take as long as the person takes."""
+
+
+def format_total(seconds: float, open_steps: bool = False) -> str:
+    """A routine's planned length, the same in ``coach list``, ``coach show`` and the app:
+    ``6m 51s``, or ``6m 51s+`` when open steps add time nobody can plan."""
+    return format_length(seconds) + (OPEN_MARK if open_steps else "")
+
+
+def say_length(seconds: float) -> str:
+    """A length as the voice says it: ``45 seconds``, ``1 minute``, ``3 minutes and 20
+    seconds``, ``1 hour and 5 minutes``; the same rounding as :func:`format_length`."""
+    hours, minutes, secs = _split(seconds)
+    if hours:
+        parts = [plural(hours, "hour")] + ([plural(minutes, "minute")] if minutes else [])
+    elif minutes:
+        parts = [plural(minutes, "minute")] + ([plural(secs, "second")] if secs else [])
+    else:
+        parts = [plural(secs, "second")]
+    return " and ".join(parts)

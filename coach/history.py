@@ -290,15 +290,6 @@ def empty_summary(today: date) -> Summary:
     return summarize((), today)
 
 
-def format_minutes(minutes: float) -> str:
-    """Minutes for people: ``0 min``, ``42 min``, ``3 h 5 min``."""
-    whole = round(minutes)
-    hours, rest = divmod(whole, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h" if not rest else f"{hours} h {rest} min"
-
-
 def format_days(count: int) -> str:
     """``1 day``, ``4 days``."""
     return "1 day" if count == 1 else f"{count} days"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from coach.durations import format_clock, format_length
+from coach.durations import OPEN_MARK, format_clock, format_length, format_total
 from coach.routine import Routine, Step
+from coach.text import cell_len, fit, plural
 from coach.timeline import build_timeline
 
 
@@ -39,10 +40,10 @@ def short_step_time(step: Step) -> str:
     return per
 
 
-def _facts(routine: Routine, length: str) -> list[str]:
-    """``4:35 · 9 steps · chair`` and the tags: what a routine is, in a line or two."""
-    facts = [length + (" + open steps" if routine.has_open_steps else "")]
-    facts.append(f"{len(routine.steps)} steps")
+def _facts(routine: Routine) -> list[str]:
+    """``4m 35s · 9 steps · chair`` and the tags: what a routine is, in a line or two."""
+    facts = [format_total(routine.total, routine.has_open_steps)]
+    facts.append(plural(len(routine.steps), "step"))
     if routine.equipment:
         facts.append(", ".join(routine.equipment))
     lines = [" · ".join(facts)]
@@ -51,31 +52,44 @@ def _facts(routine: Routine, length: str) -> list[str]:
     return lines
 
 
+def _at(seconds: float, after_open: bool) -> str:
+    """A time into the routine; after an open step it is the earliest it can be: ``3:20+``."""
+    return format_clock(seconds) + (OPEN_MARK if after_open else "")
+
+
 def describe_routine(routine: Routine, *, with_timeline: bool = False) -> str:
     """Every step with its start time and length, and the total."""
     timeline = build_timeline(routine)
     lines = [routine.name]
     if routine.description:
         lines.append(routine.description)
-    lines += _facts(routine, format_length(routine.total))
+    lines += _facts(routine)
+    if routine.has_open_steps:
+        lines.append(
+            f"times with {OPEN_MARK} come after an open step, which takes as long as you need"
+        )
     lines.append("")
     starts: dict[int, float] = {}
     for seg in timeline.segments:
         if seg.step_index is not None:
             starts.setdefault(seg.step_index, seg.start)
-    width = max(len(step.name) for step in routine.steps)
-    lines.append(f"  #  {'start':>5}  {'step':<{width}}  {'kind':<9}  time")
+    width = max(cell_len(step.name) for step in routine.steps)
+    clock = 6 if routine.has_open_steps else 5
+    lines.append(f"  #  {'start':>{clock}}  {'step':<{width}}  {'kind':<9}  time")
+    open_before = False
     for index, step in enumerate(routine.steps):
         rest = (
             f", then {format_length(step.rest)} rest"
             if step.rest and index + 1 < len(routine.steps)
             else ""
         )
+        start = _at(starts[index], open_before)
         lines.append(
-            f"{step.number:>3}  {format_clock(starts[index]):>5}  {step.name:<{width}}  "
+            f"{step.number:>3}  {start:>{clock}}  {fit(step.name, width)}  "
             f"{step.kind:<9}  {step_time(step)}{rest}"
         )
-    lines.append(f"{'':>3}  {format_clock(routine.total):>5}  end")
+        open_before = open_before or step.is_open
+    lines.append(f"{'':>3}  {_at(routine.total, routine.has_open_steps):>{clock}}  end")
     if routine.source:
         lines.append("")
         lines.extend(f"source: {source}" for source in routine.source)
@@ -99,15 +113,18 @@ def preview(routine: Routine, room: int = 40) -> str:
     lines = []
     if routine.description:
         lines += [routine.description, ""]
-    lines += _facts(routine, format_clock(routine.total))
+    lines += _facts(routine)
     lines.append("")
     longest = max(len(step.name) for step in routine.steps)
     times = max(len(short_step_time(step)) for step in routine.steps)
-    # number, name, kind and time, with a space between each
-    width = max(12, min(longest, room - 3 - 1 - 9 - 1 - times))
+    # number, name, kind and time, with a space between each; where the names would be cut,
+    # the kind gives way first (the name says what to do, the kind only what sort it is)
+    with_kind = room - 3 - 1 - 9 - 1 - times >= longest
+    width = max(12, min(longest, room - 3 - 1 - (10 if with_kind else 0) - times))
     for step in routine.steps:
         name = step.name if len(step.name) <= width else step.name[: width - 1] + "…"
-        lines.append(f"{step.number:>2} {name:<{width}} {step.kind:<9} {short_step_time(step)}")
+        kind = f"{step.kind:<9} " if with_kind else ""
+        lines.append(f"{step.number:>2} {name:<{width}} {kind}{short_step_time(step)}")
     if routine.source:
         lines.append("")
         lines.extend(f"source: {source}" for source in routine.source)

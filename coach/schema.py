@@ -2,26 +2,42 @@
 (Even Better TOML / taplo, for one: put ``#:schema ./routine.schema.json`` at the top of a
 routine after ``coach schema > routine.schema.json``).
 
-The schema mirrors the loader's rules as far as JSON Schema can say them; the loader stays
-the judge (it also checks cue times against the step's length, say).
+The schema mirrors the loader's rules as far as JSON Schema can say them: kinds, counts,
+durations up to four hours, cue times, percentages strictly between 0 and 100. The loader
+stays the judge of what needs arithmetic or a look at another key: a cue time against its
+step's length, the parts of a duration added up, tempo without reps, a file that is not TOML.
+tests/test_schema.py lists these cases, on purpose.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from coach.durations import MAX_DURATION
 from coach.routine import KINDS, MAX_COUNTDOWN, MAX_REPS, MAX_SETS, MAX_STEPS
 
 SCHEMA_ID = "https://coach.invalid/routine.schema.json"
 
-_DURATION_PATTERN = (
-    r"^\s*(\d+(\.\d+)?\s*h)?\s*(\d+(\.\d+)?\s*m)?\s*(\d+(\.\d+)?\s*s?)?\s*$"
-    r"|^\s*(\d+:)?\d+:\d{2}(\.\d+)?\s*$"
+# Durations as the loader reads them, each part bounded so that no single part passes four
+# hours (coach.durations.MAX_DURATION): "5h", "300m", "20000s", "4:30:00" and "300:00" fail
+# here as in `coach validate`. JSON Schema cannot add parts up, so "3h 90m" is left to the
+# loader.
+_HOURS = r"(?:0*[0-3](?:\.\d+)?|0*4(?:\.0+)?)\s*h"
+_MINUTES = r"(?:0*(?:\d{1,2}|1\d\d|2[0-3]\d)(?:\.\d+)?|0*240(?:\.0+)?)\s*m"
+_SECONDS = r"(?:0*(?:\d{1,4}|1[0-3]\d{3})(?:\.\d+)?|0*14400(?:\.0+)?)\s*s?"
+_UNITS = rf"(?:{_HOURS})?\s*(?:{_MINUTES})?\s*(?:{_SECONDS})?"
+_CLOCK = (
+    r"(?:0*[0-3]:[0-5]\d:[0-5]\d(?:\.\d+)?|0*4:00:00(?:\.0+)?"
+    r"|0*(?:\d{1,2}|1\d\d|2[0-3]\d):[0-5]\d(?:\.\d+)?|0*240:00(?:\.0+)?)"
 )
+_DURATION_PATTERN = rf"^(?=.*\d)\s*{_UNITS}\s*$|^\s*{_CLOCK}\s*$"
+_CUE_TIME_PATTERN = rf"^(?=.*\d)\s*-?\s*{_UNITS}\s*$|^\s*-?\s*{_CLOCK}\s*$"
+# Strictly between 0 and 100, as the loader wants: 0.5%, 50%, 99.9%; not 0%, 100%, 150%.
+_PERCENT_PATTERN = r"^\s*(?:0*[1-9]\d?(?:\.\d+)?|0*\.\d*[1-9]\d*|0+\.\d*[1-9]\d*)\s*%\s*$"
 
 
 def _duration(description: str, *, zero: bool = False) -> dict[str, Any]:
-    number: dict[str, Any] = {"type": "number", "maximum": 14400}
+    number: dict[str, Any] = {"type": "number", "maximum": MAX_DURATION}
     number["minimum" if zero else "exclusiveMinimum"] = 0
     return {
         "description": description,
@@ -49,8 +65,9 @@ def routine_schema() -> dict[str, Any]:
             "at": {
                 "description": 'When: "15s" after the start, "-5s" before the end, or "50%".',
                 "oneOf": [
-                    {"type": "number", "exclusiveMinimum": 0},
-                    {"type": "string", "pattern": r"^\s*-?\s*[0-9.:hms\s]+$|^\s*\d+(\.\d+)?%\s*$"},
+                    {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_DURATION},
+                    {"type": "string", "pattern": _CUE_TIME_PATTERN},
+                    {"type": "string", "pattern": _PERCENT_PATTERN},
                 ],
             },
             "say": _text("What the voice says, and the caption shows."),
@@ -60,7 +77,9 @@ def routine_schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": ["name"],
-        "anyOf": [{"required": ["duration"]}, {"required": ["reps"]}],
+        # tempo is the time of one rep, and reps x tempo is the duration: not both.
+        "dependentRequired": {"tempo": ["reps"]},
+        "not": {"required": ["duration", "tempo"]},
         "properties": {
             "name": _text("The step's name, as shown and spoken."),
             "kind": kind,
@@ -131,4 +150,33 @@ def routine_schema() -> dict[str, Any]:
             },
             "step": {"type": "array", "minItems": 1, "maxItems": MAX_STEPS, "items": step},
         },
+        "allOf": _rules_with_defaults(),
     }
+
+
+def _without_default(key: str) -> dict[str, Any]:
+    return {"not": {"required": ["defaults"], "properties": {"defaults": {"required": [key]}}}}
+
+
+def _each_step(rule: dict[str, Any]) -> dict[str, Any]:
+    return {"properties": {"step": {"items": rule}}}
+
+
+def _rules_with_defaults() -> list[dict[str, Any]]:
+    """Rules on a step that hold unless ``[defaults]`` fills the gap, as in the loader."""
+    timed = {"anyOf": [{"required": ["duration"]}, {"required": ["reps"]}]}
+    # Reps with no duration and no tempo wait for "done": nobody knows when such a step ends,
+    # so a cue can only count from its start, not "-5s" from its end or "50%" of it.
+    open_step = {
+        "required": ["reps"],
+        "not": {"anyOf": [{"required": ["duration"]}, {"required": ["tempo"]}]},
+    }
+    from_start = {"not": {"type": "string", "pattern": r"^\s*-|%\s*$"}}
+    cues_from_start = {"properties": {"cue": {"items": {"properties": {"at": from_start}}}}}
+    return [
+        {"if": _without_default("duration"), "then": _each_step(timed)},
+        {
+            "if": _without_default("tempo"),
+            "then": _each_step({"if": open_step, "then": cues_from_start}),
+        },
+    ]

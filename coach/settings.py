@@ -241,3 +241,13 @@ def _write_private(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def check_setting(name: str, value: object) -> Any:
+    """``value`` as the setting ``name`` takes it (``coach say --rate`` asks the same rule as
+    ``config.toml``); ``ValueError`` says what the setting wants."""
+    spec = {f.name: f for f in dataclasses.fields(Settings)}[name]
+    try:
+        return spec.metadata["check"](value)
+    except _Bad as bad:
+        raise ValueError(f"{name} {bad}") from None

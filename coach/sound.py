@@ -111,7 +111,16 @@ class Playing:
     (the measurable onset); ``None`` until then.
     """
 
-    __slots__ = ("_stopped", "ended_at", "gain", "position", "requested_at", "sound", "started_at")
+    __slots__ = (
+        "_ended",
+        "_stopped",
+        "ended_at",
+        "gain",
+        "position",
+        "requested_at",
+        "sound",
+        "started_at",
+    )
 
     def __init__(self, sound: Sound, gain: float, requested_at: float) -> None:
         self.sound = sound
@@ -121,6 +130,17 @@ class Playing:
         self.ended_at: float | None = None
         self.position = 0
         self._stopped = False
+        self._ended = threading.Event()
+
+    def end(self, at: float) -> None:
+        """Mark it over: its last frames go to the device at ``at`` (the audio thread)."""
+        self.ended_at = at
+        self._ended.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until the audio thread has handed over its last frame, or it was cut off;
+        False when ``timeout`` seconds passed first (a device that never asks for audio)."""
+        return self._ended.wait(timeout)
 
     def stop(self) -> None:
         """Cut the sound off; it goes quiet within one audio period."""
@@ -280,7 +300,7 @@ class MixingPlayer:
         for serial, playing in self._active:
             if playing.stopped or serial < flush_below:
                 playing.stop()
-                playing.ended_at = now
+                playing.end(now)
                 continue
             if playing.started_at is None:
                 playing.started_at = now
@@ -290,7 +310,7 @@ class MixingPlayer:
             if chunk:
                 chunks.append((chunk, playing.gain))
             if playing.position >= len(playing.sound.samples):
-                playing.ended_at = now + len(chunk) / RATE
+                playing.end(now + len(chunk) / RATE)
             else:
                 keep.append((serial, playing))
         self._active = keep
@@ -347,6 +367,7 @@ class SilentPlayer:
             self._bell()
         playing = Playing(sound, gain, time.monotonic())
         playing.stop()
+        playing.end(playing.requested_at)
         return playing
 
     def stop_all(self) -> None:

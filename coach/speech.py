@@ -75,6 +75,8 @@ class VoiceInfo:
     name: str
     languages: tuple[str, ...] = ()
     gender: str | None = None
+    default: bool = False
+    """The engine speaks with this voice when coach sets none."""
 
 
 @dataclass(frozen=True)
@@ -766,6 +768,7 @@ def _voices(message: dict[str, Any]) -> list[VoiceInfo]:
                 str(raw.get("name") or raw["id"]),
                 languages,
                 str(gender) if gender else None,
+                default=raw.get("default") is True,
             )
         )
     return found

@@ -151,6 +151,14 @@ def _settler(engine: Any) -> Callable[[], None]:
     return settle
 
 
+def _current_voice(engine: Any) -> str | None:
+    try:
+        voice = engine.getProperty("voice")
+    except Exception:  # an engine without the property has no default to show
+        return None
+    return None if voice is None else str(voice)
+
+
 class Worker:
     """Runs requests against one engine, on the thread that made it."""
 
@@ -159,6 +167,8 @@ class Worker:
         self.out = out
         self._known_voices: set[str] | None = None
         self._warned: set[str] = set()
+        # Before any request sets a voice: the one the engine speaks with when none is set.
+        self._default_voice = _current_voice(engine)
         self._finished = threading.Event()
         self._completed = True
         self._settle = _settler(engine)
@@ -277,6 +287,7 @@ class Worker:
                     "name": str(getattr(voice, "name", "") or voice.id),
                     "languages": languages,
                     "gender": getattr(voice, "gender", None),
+                    "default": str(voice.id) == self._default_voice,
                 }
             )
         self.send(op="voices", id=request["id"], voices=found)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Literal
 
+from coach.durations import say_length
 from coach.routine import Routine, Step
 
 
@@ -144,13 +145,6 @@ class Timeline:
     @property
     def work_segments(self) -> int:
         return sum(1 for seg in self.segments if seg.is_work)
-
-
-def _words_for_length(seconds: float) -> str:
-    if seconds < 60:
-        return f"{round(seconds)} seconds"
-    minutes = round(seconds / 60)
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 class _Builder:
@@ -290,7 +284,7 @@ def build_timeline(routine: Routine) -> Timeline:
         id=len(b.cues),
         segment=len(segments) - 1,
         kind=CueKind.FINISH,
-        text=f"Done. Well done, that was {_words_for_length(total)}.",
+        text=f"Done. Well done, that was {say_length(total)}.",
         priority=PRIORITY[CueKind.FINISH],
         anchor="end",
         offset=0.0,

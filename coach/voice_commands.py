@@ -6,14 +6,14 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from coach.session import Event
 from coach.settings import Settings, load_settings
-from coach.speech import SayUpdate, Speech, VoiceSpec
+from coach.speech import Speech, VoiceSpec
+from coach.text import cell_len, fit
 from coach.timeline import Timeline
 
 STARTUP_WAIT = 20.0
@@ -63,14 +63,25 @@ def cmd_voices(match: str | None = None) -> int:
     if not shown:
         print(f"no voice matches {match!r} ({len(voices)} voices in all)")
         return 1
-    width = max(len(v.id) for v in shown)
+    width = max(cell_len(v.id) for v in shown)
+    current = settings.voice or next((v.id for v in voices if v.default), None)
     for voice in shown:
-        mark = "*" if voice.id == settings.voice else " "
+        mark = "*" if voice.id == current else " "
         languages = f"  ({', '.join(voice.languages)})" if voice.languages else ""
-        print(f"{mark} {voice.id:<{width}}  {voice.name}{languages}")
+        default = "  [default]" if voice.default and not settings.voice else ""
+        print(f"{mark} {fit(voice.id, width)}  {voice.name}{languages}{default}")
     if not settings.voice:
-        print('(no voice set: the engine\'s default speaks; set `voice = "ID"` in config.toml)')
+        print('* the engine\'s default voice speaks: none is set (`voice = "ID"` in config.toml)')
+    elif not any(v.id == settings.voice for v in voices):
+        _note(f"the voice set in config.toml, {settings.voice!r}, is not one of these")
     return 0
+
+
+FIRST_CALLBACK_WAIT = 5.0
+"""Seconds ``coach say`` gives the audio device to ask for its first frames (PulseAudio takes
+350-450 ms after it opens; a device that asks nothing in this time plays nothing)."""
+DEVICE_TAIL = 0.25
+"""Seconds the last frames may sit in the device's buffer before they are heard."""
 
 
 def cmd_say(
@@ -82,7 +93,10 @@ def cmd_say(
     volume: float | None = None,
 ) -> int:
     """``coach say TEXT``: speak one line the way a routine would (rendered, then played
-    through the audio device), to check the set-up; ``--to FILE.wav`` writes it instead."""
+    through the audio device), to check the set-up; ``--to FILE.wav`` writes it instead.
+
+    Exits 1, saying why, when it did not do that: no audio device, a voice the engine does
+    not have, nothing rendered, a device that never played the sound."""
     settings = _settings()
     spec = VoiceSpec(
         voice if voice is not None else settings.voice,
@@ -95,6 +109,14 @@ def cmd_say(
         if not speech.wait_ready(STARTUP_WAIT):
             _note(speech.status_line or "the speech engine did not start in time")
             return 1
+        if spec.voice is not None:
+            known = speech.list_voices(STARTUP_WAIT)
+            if known is not None and all(v.id != spec.voice for v in known):
+                if voice is not None:
+                    _note(f"no voice {spec.voice!r}: `coach voices` lists the ones there are")
+                    return 1
+                _note(f"the voice in config.toml, {spec.voice!r}, is not there: using the default")
+                spec = VoiceSpec(None, spec.rate, spec.volume)
         return _say(speech, text, spec, to)
     finally:
         speech.close()
@@ -109,10 +131,10 @@ def _say(speech: Speech, text: str, spec: VoiceSpec, to: Path | None) -> int:
     engine = f"{speech.driver or 'engine'} ({voice})"
     if speech.status_line:
         _note(speech.status_line)
+    if result.path is None:
+        _note(f"could not render the speech: {result.error}")
+        return 1
     if to is not None:
-        if result.path is None:
-            _note(f"could not render: {result.error}")
-            return 1
         try:
             shutil.copyfile(result.path, to)
             seconds = load_sound(to).duration
@@ -123,41 +145,29 @@ def _say(speech: Speech, text: str, spec: VoiceSpec, to: Path | None) -> int:
         return 0
     player = open_player()
     try:
-        if result.path is not None and player.available:
-            sound = trim_silence(player.load(result.path))
-            rendered = (time.monotonic() - began) * 1000
-            playing = player.play(sound)
-            time.sleep(sound.duration + 0.3)
-            where = getattr(player, "backend", "the audio device")
-            state = "played" if playing.started_at is not None else "could not be played"
-            print(f"{engine}: rendered in {rendered:.0f} ms, {state} through {where}")
-            return 0 if playing.started_at is not None else 1
-        if player.status_line:
-            _note(player.status_line)
-        if result.path is None:
-            _note(f"could not render ({result.error}); speaking live instead")
-        return _say_live(speech, text, spec, engine)
+        if not player.available:
+            _note(f"rendered, but not played: {player.status_line or 'no audio device'}")
+            _note("`coach say TEXT --to FILE.wav` writes the speech to a file instead")
+            return 1
+        sound = trim_silence(player.load(result.path))
+        rendered = (time.monotonic() - began) * 1000
+        playing = player.play(sound)
+        # The device's own pace, not a guess: wait for its first request for frames, then
+        # for the last frame handed over, then for the buffer to empty.
+        playing.wait(FIRST_CALLBACK_WAIT + sound.duration + 1.0)
+        where = getattr(player, "backend", "the audio device")
+        if playing.started_at is None or playing.ended_at is None:
+            _note(f"rendered in {rendered:.0f} ms, but {where} did not play it")
+            return 1
+        time.sleep(max(0.0, playing.ended_at - time.monotonic()) + DEVICE_TAIL)
+        onset = (playing.started_at - playing.requested_at) * 1000
+        print(
+            f"{engine}: rendered in {rendered:.0f} ms, played through {where} "
+            f"({sound.duration:.1f} s, sound began {onset:.0f} ms after it was asked for)"
+        )
+        return 0
     finally:
         player.close()
-
-
-def _say_live(speech: Speech, text: str, spec: VoiceSpec, engine: str) -> int:
-    updates: list[SayUpdate] = []
-    finished = threading.Event()
-
-    def got(update: SayUpdate) -> None:
-        updates.append(update)
-        if update.state != "speaking":
-            finished.set()
-
-    speech.say(text, spec, callback=got)
-    finished.wait(STARTUP_WAIT + 0.2 * len(text))
-    if any(u.state == "said" for u in updates):
-        print(f"{engine}: handed to the engine, which speaks through its own audio output")
-        return 0
-    reason = updates[-1].reason if updates else "no answer"
-    _note(f"the engine did not speak ({reason})")
-    return 1
 
 
 # -- plain mode -----------------------------------------------------------------------------

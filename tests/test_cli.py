@@ -78,9 +78,9 @@ def test_show_prints_steps_times_and_total() -> None:
     result = coach("show", str(DATA / "valid" / "everything.toml"))
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "3m 40s + open steps · 4 steps · mat" in out
-    assert "  1   0:10  Knee to chest  stretch    0:30, each side, then 10s rest" in out
-    assert "      3:40  end" in out
+    assert "3m 40s+ · 4 steps · mat" in out
+    assert "  1    0:10  Knee to chest  stretch    0:30, each side, then 10s rest" in out
+    assert "      3:40+  end" in out
     assert "source: NHS: Exercises for back pain" in out
 
 

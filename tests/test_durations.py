@@ -5,7 +5,9 @@ from coach.durations import (
     format_clock,
     format_countdown,
     format_length,
+    format_total,
     parse_duration,
+    say_length,
 )
 
 
@@ -75,3 +77,17 @@ def test_formats() -> None:
     assert format_length(240) == "4m"
     assert format_length(270) == "4m 30s"
     assert format_length(3900) == "1h 5m"
+
+
+def test_one_wording_for_lengths_written_and_spoken() -> None:
+    assert [format_length(s) for s in (0, 6, 15, 59.6, 200)] == ["0s", "6s", "15s", "1m", "3m 20s"]
+    assert format_total(411, open_steps=True) == "6m 51s+"
+    assert format_total(411) == "6m 51s"
+    assert [say_length(s) for s in (1, 45, 60, 200, 3900, 7200)] == [
+        "1 second",
+        "45 seconds",
+        "1 minute",
+        "3 minutes and 20 seconds",
+        "1 hour and 5 minutes",
+        "2 hours",
+    ]

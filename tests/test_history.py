@@ -15,7 +15,6 @@ from coach.history import (
     SessionRecord,
     Status,
     format_days,
-    format_minutes,
     heatmap_start,
     local_day,
     streaks,
@@ -257,11 +256,4 @@ def test_record_local_start_and_day() -> None:
 
 
 def test_words() -> None:
-    assert [format_minutes(m) for m in (0, 0.4, 42, 60, 185.2)] == [
-        "0 min",
-        "0 min",
-        "42 min",
-        "1 h",
-        "3 h 5 min",
-    ]
     assert (format_days(1), format_days(0), format_days(12)) == ("1 day", "0 days", "12 days")

@@ -7,6 +7,7 @@ import sys
 
 CORE = [
     "coach.durations",
+    "coach.text",
     "coach.routine",
     "coach.sourcemap",
     "coach.timeline",

@@ -139,14 +139,14 @@ def test_stats_streaks_weeks_routines_and_back_feel(capsys: pytest.CaptureFixtur
     assert main(["stats"]) == 0
     out = capsys.readouterr().out
     assert "streak: 2 days (best: 3 days)" in out
-    assert "all time: 6 sessions, 5 completed, 1 h 7 min" in out
+    assert "all time: 6 sessions, 5 completed, 1h 7m" in out
     assert "back feel (0-10): before 4.0 (2 rated), after 6.5 (2 rated)" in out
     week = (TODAY - timedelta(days=TODAY.weekday())).isoformat()
     assert f"  {week}" in out and "this week" in out
     [desk] = [line for line in out.splitlines() if line.startswith("  desk-break")]
-    assert "4 sessions" in desk and "50 min" in desk
+    assert "4 sessions" in desk and "50m" in desk
     [cool] = [line for line in out.splitlines() if line.startswith("  cool-down")]
-    assert "2 sessions" in cool and "17 min" in cool
+    assert "2 sessions" in cool and "17m" in cool
 
 
 def test_stats_of_an_empty_log(capsys: pytest.CaptureFixture[str]) -> None:

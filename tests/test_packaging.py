@@ -32,8 +32,25 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
         capture_output=True,
     )
-    [built] = out.glob("coach-*.whl")
+    [built] = out.glob("coach_routines-*.whl")
     return built
+
+
+def test_wheel_carries_the_license_and_the_index_metadata(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    names = archive.namelist()
+    [license_file] = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+    assert archive.read(license_file) == (ROOT / "LICENSE").read_bytes()
+    assert b"MIT License" in archive.read(license_file)
+    [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
+    fields = archive.read(metadata).decode().split("\n\n", 1)[0].splitlines()
+    assert "Name: coach-routines" in fields
+    assert "License-Expression: MIT" in fields
+    assert "License-File: LICENSE" in fields
+    assert "Classifier: Environment :: Console" in fields
+    assert any(line.startswith("Keywords: ") for line in fields)
+    [entry_points] = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    assert "coach = coach.cli:main" in archive.read(entry_points).decode()
 
 
 def test_wheel_holds_every_routine_and_sound(wheel: Path) -> None:

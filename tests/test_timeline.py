@@ -73,7 +73,7 @@ def test_every_cue_has_its_exact_offset_text_and_priority() -> None:
     assert by_kind[(CueKind.LAST_SET, 107)] == "Last set. Bridge. 4 reps."
     assert tl.cues[-1] is tl.finish_cue
     assert tl.finish_cue.at == 119
-    assert tl.finish_cue.text == "Done. Well done, that was 2 minutes."
+    assert tl.finish_cue.text == "Done. Well done, that was 1 minute and 59 seconds."
     start = next(c for c in tl.cues if c.kind is CueKind.START)
     tick = next(c for c in tl.cues if c.kind is CueKind.COUNTDOWN)
     assert start.priority > tick.priority

@@ -296,7 +296,7 @@ def test_at_40x12_the_history_shows_this_week_without_scrolling() -> None:
             screen = h.app.screen
             assert isinstance(screen, HistoryScreen)
             weeks = screen.query_one("#weeks")
-            assert "this week 24 min" in text(screen, "#weeks")
+            assert "this week 24m" in text(screen, "#weeks")
             assert weeks.region.height >= 1 and weeks.region.bottom <= 11
 
         run(make_app(store=store), scenario, size=(40, 12))

@@ -149,7 +149,7 @@ def test_h_opens_the_history_with_streaks_weeks_routines_and_back_feel(
         assert isinstance(screen, HistoryScreen)
         assert "streak 4 days · best 6 days" in text(screen, "#header-note")
         weeks = text(screen, "#weeks")
-        assert "this week 24 min · last week 14 min" in weeks  # Mon 11, Tue 8, Wed 5; Sun 14
+        assert "this week 24m · last week 14m" in weeks  # Mon 11, Tue 8, Wed 5; Sun 14
         assert "11 sessions" in weeks
         per_routine = text(screen, "#per-routine")
         assert per_routine.index("Desk-break") < per_routine.index("Lower-back relief")  # 78 > 72

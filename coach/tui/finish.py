@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Static
 
 from coach.durations import format_clock
 from coach.session import Outcome
+from coach.text import plural
 from coach.tui.player import RunResult
 from coach.tui.widgets import FeelScale
 
@@ -27,7 +28,8 @@ def summary_lines(result: RunResult) -> list[str]:
     done = [s for s in steps if s.outcome is Outcome.COMPLETED]
     skipped = [s for s in steps if s.outcome is Outcome.SKIPPED]
     lines = [
-        f"{format_clock(result.active)} of exercise · {len(done)} of {len(steps)} steps done"
+        f"{format_clock(result.active)} of exercise · "
+        f"{len(done)} of {plural(len(steps), 'step')} done"
         + (f" · paused {format_clock(result.paused)}" if result.paused >= 1 else "")
     ]
     if skipped:

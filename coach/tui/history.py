@@ -20,8 +20,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from coach.durations import format_clock
-from coach.history import Summary, format_days, format_minutes, week_start
+from coach.durations import format_clock, format_length
+from coach.history import Summary, format_days, week_start
+from coach.text import fit
 from coach.tui.widgets import KeyBar
 
 SHADES = (" ·", " ░", " ▒", " ▓", " █")
@@ -130,7 +131,7 @@ def recent_lines(summary: Summary) -> list[str]:
             after = "–" if record.feel_after is None else str(record.feel_after)
             feel = f"  back {before}→{after}"
         lines.append(
-            f"{when}  {record.routine_name[:24]:<24} {format_clock(record.active_seconds):>6}"
+            f"{when}  {fit(record.routine_name, 24)} {format_clock(record.active_seconds):>6}"
             f"  {_status(record.status)}{feel}"
         )
     return lines or ["No sessions yet: pick a routine and press enter."]
@@ -139,7 +140,7 @@ def recent_lines(summary: Summary) -> list[str]:
 def routine_lines(summary: Summary) -> list[str]:
     """Minutes and sessions per routine, most minutes first."""
     return [
-        f"{total.name[:24]:<24} {total.sessions:>4}×  {format_minutes(total.minutes):>9}"
+        f"{fit(total.name, 24)} {total.sessions:>4}×  {format_length(total.minutes * 60):>9}"
         for total in summary.per_routine
     ] or ["–"]
 
@@ -194,9 +195,9 @@ class HistoryScreen(Screen[None]):
         with VerticalScroll(id="history"):
             # This week first: on a small terminal it is what shows without scrolling.
             yield Static(
-                f"this week {format_minutes(s.week_minutes)} · last week "
-                f"{format_minutes(s.last_week_minutes)} · {s.total_sessions} sessions, "
-                f"{format_minutes(s.total_minutes)} in all",
+                f"this week {format_length(s.week_minutes * 60)} · last week "
+                f"{format_length(s.last_week_minutes * 60)} · {s.total_sessions} sessions, "
+                f"{format_length(s.total_minutes * 60)} in all",
                 id="weeks",
             )
             yield HeatMap(s, id="heatmap")

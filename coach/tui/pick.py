@@ -18,7 +18,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.catalog import Entry
+from coach.durations import format_total
 from coach.report import preview
+from coach.text import fit
 from coach.tui.widgets import KeyBar
 
 RELOAD_EVERY = 1.5
@@ -175,11 +177,9 @@ class PickScreen(Screen[None]):
         if entry.routine is None:
             return Option(Text(f"⚠ {entry.path.name}", style="bold"), id=str(index))
         routine = entry.routine
-        minutes = max(1, round(routine.total / 60))
-        length = f"{minutes}m" + ("+" if routine.has_open_steps else "")
-        name = routine.name if len(routine.name) <= 24 else routine.name[:23] + "…"
-        label = Text(f"{name:<24} ")
-        label.append(f"{length:>4}", style="dim")
+        length = format_total(routine.total, routine.has_open_steps)
+        label = Text(f"{fit(routine.name, 24)} ")
+        label.append(f"{length:>7}", style="dim")
         return Option(label, id=str(index))
 
     def _show_preview(self, entry: Entry | None) -> None:

@@ -28,6 +28,7 @@ from coach.player_view import Mode, PlayerView, player_view, seconds_to_next_cha
 from coach.session import CueDue, Event, Finished, Session, State, StepResult
 from coach.timeline import CLOCK_KINDS, Timeline
 from coach.tui.bigclock import BigClock
+from coach.tui.clamped import Clamped
 from coach.tui.widgets import Bar, KeyBar
 
 if TYPE_CHECKING:
@@ -117,11 +118,11 @@ class PlayerScreen(Screen[RunResult]):
             with Horizontal(id="heading"):
                 yield Static(id="title")
                 yield Static(id="detail")
-            yield Static(id="instructions")
+            yield Clamped(id="instructions")
             # The countdown takes the room the lines above and below leave it.
             yield BigClock(id="digits")
             yield Bar(id="segment-bar")
-            yield Static(id="caption")
+            yield Clamped(id="caption")
             yield Static(id="next")
             # "No sound" and the like: in a line of its own, not a toast over the digits or
             # the routine bar, and gone after a while.
