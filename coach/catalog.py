@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach import paths
+from coach.folders import routine_files
 from coach.resources import builtin_routines_dir
 from coach.routine import Problem, Routine, RoutineError, load_routine
 
@@ -27,10 +28,10 @@ class Entry:
 
 def _scan(folder: Path, *, builtin: bool) -> list[Entry]:
     entries = []
-    try:
-        files = sorted(p for p in folder.glob("*.toml") if p.is_file())
-    except OSError:
-        return []
+    files, unreadable = routine_files(folder)
+    if unreadable is not None:
+        error = RoutineError([Problem(str(folder), unreadable)])
+        entries.append(Entry(folder.name, folder, builtin, error=error))
     for path in files:
         shown = path.name if builtin else str(path)
         try:

@@ -179,22 +179,26 @@ def _error(message: str) -> None:
 def cmd_list() -> int:
     from coach.durations import format_length
     from coach.listing import listing
+    from coach.showing import printable
 
     items = listing()
     if not items:
         print("no routines found")
         return 0
-    width = max(len(item.id) for item in items)
+    # File names are anybody's, and the cache is a file: nothing here drives the terminal.
+    ids = [printable(item.id) for item in items]
+    width = max(len(shown) for shown in ids)
     good = [item for item in items if item.error is None]
-    name_width = max((len(item.name) for item in good), default=10)
-    for item in items:
+    name_width = max((len(printable(item.name)) for item in good), default=10)
+    for shown_id, item in zip(ids, items):
         if item.error is not None:
-            print(f"{item.id:<{width}}  broken: {item.error}")
+            print(f"{shown_id:<{width}}  broken: {printable(item.error)}")
             continue
         length = format_length(item.total) + ("+" if item.open_steps else "")
-        tags = ", ".join(item.tags)
+        tags = printable(", ".join(item.tags))
         mine = "" if item.builtin else "  (yours)"
-        print(f"{item.id:<{width}}  {item.name:<{name_width}}  {length:>7}  {tags}{mine}")
+        name = printable(item.name)
+        print(f"{shown_id:<{width}}  {name:<{name_width}}  {length:>7}  {tags}{mine}")
     return 0
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from coach import __version__, paths
+from coach.folders import routine_files
 from coach.resources import builtin_routines_dir
 
 CACHE_NAME = "routine-list.json"
@@ -35,13 +36,6 @@ class Listed(NamedTuple):
     builtin: bool
     error: str | None
     """The first problem of a broken file, one line."""
-
-
-def _files(folder: Path) -> list[Path]:
-    try:
-        return sorted(p for p in folder.glob("*.toml") if p.is_file())
-    except OSError:
-        return []
 
 
 def _stamp(path: Path) -> list[int] | None:
@@ -130,9 +124,14 @@ def listing(
         (user_dir or paths.user_routines_dir(), False),
     ):
         group = []
-        for path in _files(folder):
+        files, unreadable = routine_files(folder)
+        if unreadable is not None:
+            reason = f"{folder}: {unreadable}"
+            group.append(Listed(folder.name, folder.name, 0.0, False, (), builtin, reason))
+        for path in files:
             stamp = _stamp(path)
-            if stamp is None:
+            if stamp is None:  # a dangling link or a loop: the loader says which
+                group.append(_load(path, builtin))
                 continue
             key = str(path)
             item = _from_cache(cached.get(key), stamp, builtin)
