@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach import paths
-from coach.folders import routine_files
+from coach.files import routine_files
 from coach.resources import builtin_routines_dir
 from coach.routine import Problem, Routine, RoutineError, load_routine
 

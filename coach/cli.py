@@ -190,7 +190,7 @@ def cmd_list() -> int:
     width = max(len(shown) for shown in ids)
     good = [item for item in items if item.error is None]
     name_width = max((len(printable(item.name)) for item in good), default=10)
-    for shown_id, item in zip(ids, items):
+    for shown_id, item in zip(ids, items, strict=True):
         if item.error is not None:
             print(f"{shown_id:<{width}}  broken: {printable(item.error)}")
             continue

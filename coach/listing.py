@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from coach import __version__, paths
-from coach.folders import routine_files
+from coach.files import routine_files
 from coach.resources import builtin_routines_dir
 
 CACHE_NAME = "routine-list.json"

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any, Literal
 import tomli
 
 from coach.durations import MAX_DURATION, DurationError, format_clock, parse_duration
+from coach.files import TooLarge, Unreadable, read_small_file
 from coach.showing import QUOTE_LIMIT, printable, show_key, unsafe_character
 from coach.showing import quote as _quote
 from coach.showing import show_value as _show
@@ -224,78 +223,18 @@ def load_routine(path: str | Path, *, display_name: str | None = None) -> Routin
     return parse_routine(data, routine_id=path.stem, display_name=shown, path=path)
 
 
-_NOT_A_FILE = (
-    (stat.S_ISDIR, "is a folder"),
-    (stat.S_ISFIFO, "is a named pipe (FIFO)"),
-    (stat.S_ISCHR, "is a device"),
-    (stat.S_ISBLK, "is a device"),
-    (stat.S_ISSOCK, "is a socket"),
-)
-
-
-def _not_a_file(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    for test, what in _NOT_A_FILE:
-        if test(mode):
-            return f"{what}, not a routine file"
-    return "is not a regular file, not a routine file"
-
-
 def read_routine_file(path: Path, shown: str) -> bytes:
     """The bytes of a routine file, at most :data:`MAX_FILE_BYTES`. Raises ``RoutineError``
     for what is not a regular file (a FIFO would block for ever, ``/dev/zero`` would never
-    end) and for a file that cannot be read, each with its reason in one line.
-
-    Never trusts the size the file system reports: it reads at most the limit and one byte.
-    """
-
-    def fail(message: str) -> RoutineError:
-        return RoutineError([Problem(shown, message)])
-
+    end) and for a file that cannot be read, each with its reason in one line."""
     try:
-        # Looked at before opening: opening some devices does things.
-        problem = _not_a_file(os.stat(path).st_mode)
-        if problem:
-            raise fail(problem)
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+        return read_small_file(path, MAX_FILE_BYTES)
     except FileNotFoundError:
-        if os.path.islink(path):
-            raise fail("is a symbolic link to a file that does not exist") from None
-        raise fail("no such file") from None
-    except OSError as error:
-        raise fail(_read_error(error)) from None
-    try:
-        # And again on what was opened: it may have been swapped in between.
-        problem = _not_a_file(os.fstat(fd).st_mode)
-        if problem:
-            raise fail(problem)
-        chunks: list[bytes] = []
-        size = 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as error:
-        raise fail(_read_error(error)) from None
-    finally:
-        os.close(fd)
-    if size > MAX_FILE_BYTES:
-        raise fail("file is larger than 1 MiB")
-    return b"".join(chunks)
-
-
-def _read_error(error: OSError) -> str:
-    import errno
-
-    if error.errno == errno.ELOOP:
-        return "is a symbolic link that goes round in a loop"
-    if error.errno == errno.EISDIR:
-        return "is a folder, not a routine file"
-    return f"cannot be read: {error.strerror or type(error).__name__}"
+        raise RoutineError([Problem(shown, "no such file")]) from None
+    except TooLarge:
+        raise RoutineError([Problem(shown, "file is larger than 1 MiB")]) from None
+    except Unreadable as error:
+        raise RoutineError([Problem(shown, str(error))]) from None
 
 
 def parse_routine(

@@ -171,3 +171,31 @@ def test_list_shows_every_file_with_its_one_line(tmp_path: Path, coach_home: Pat
     [line] = result.stderr.splitlines()
     assert line.startswith("coach: not-there: no routine with this id (known: ")
     assert "desk-break" in line and "fifo" in line
+
+
+CONFIGS: dict[str, Callable[[Path], None]] = {
+    "nested 500 deep": _text("rate = " + "[" * 500 + "]" * 500 + "\n"),
+    "a 5,000-digit number": _text("rate = " + "1" * 5000 + "\n"),
+    "a FIFO": _fifo,
+    "/dev/zero": _link("/dev/zero"),
+}
+
+
+@pytest.mark.parametrize("config", list(CONFIGS))
+def test_a_hostile_config_never_stops_a_plain_run(
+    config: str, case_dir: Path, coach_home: Path
+) -> None:
+    """The docs promise a broken config never stops coach: one line, and the routine runs."""
+    folder = coach_home / "config"
+    folder.mkdir(parents=True)
+    CONFIGS[config](folder / "config.toml")
+    routine = case_dir / "tiny.toml"
+    routine.write_text(
+        'name = "Tiny"\nprepare = 0\n[cues]\ncountdown = 0\nnext_up = false\n'
+        '[[step]]\nname = "Hold"\nkind = "stretch"\nduration = "1s"\n'
+    )
+    result = coach("run", str(routine), "--plain", "--mute", "--no-sound", home=coach_home)
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "config.toml" in line]
+    assert line.startswith(f"coach: {folder / 'config.toml'}") and "default" in line
+    assert "Done" in result.stdout
