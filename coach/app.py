@@ -25,6 +25,7 @@ from coach.history import Summary, format_days
 from coach.routine import Routine
 from coach.session import Event
 from coach.settings import Settings
+from coach.showing import printable
 from coach.timeline import Timeline, build_timeline
 from coach.tui.audio import AppAudio
 from coach.tui.player import PlayerScreen, RunResult
@@ -92,7 +93,7 @@ class CoachApp(App[None]):
             # (measured: 0.2 s later when started from on_mount, 0.1 s at 0.15 s).
             self.set_timer(AUDIO_AFTER, self.services.audio.start)
         for line in self.services.notices:
-            self.notify(line, severity="warning", timeout=8)
+            self.notify(printable(line), severity="warning", timeout=8, markup=False)
         if self._first_routine is not None:
             self.begin(self._first_routine)
         else:
@@ -178,7 +179,9 @@ class CoachApp(App[None]):
             self.show_pick()
             return
         if recorder is not None and recorder.status_line:
-            self.notify(recorder.status_line, severity="warning", timeout=8)
+            self.notify(
+                printable(recorder.status_line), severity="warning", timeout=8, markup=False
+            )
         from coach.tui.finish import FinishScreen
 
         finish = FinishScreen(

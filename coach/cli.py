@@ -173,7 +173,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"coach: {message}", file=sys.stderr)
+    from coach.showing import printable
+
+    print(f"coach: {printable(message)}", file=sys.stderr)
 
 
 def cmd_list() -> int:
@@ -217,11 +219,12 @@ def _load(ref: str) -> object:
 def cmd_show(ref: str, *, timeline: bool = False) -> int:
     from coach.report import describe_routine
     from coach.routine import Routine
+    from coach.showing import printable
 
     routine = _load(ref)
     if not isinstance(routine, Routine):
         return 1
-    print(describe_routine(routine, with_timeline=timeline))
+    print(printable(describe_routine(routine, with_timeline=timeline), newlines=True))
     return 0
 
 
@@ -229,6 +232,7 @@ def cmd_validate(paths: Sequence[str]) -> int:
     from pathlib import Path
 
     from coach.routine import RoutineError, load_routine
+    from coach.showing import printable
 
     broken = 0
     for name in paths:
@@ -239,7 +243,7 @@ def cmd_validate(paths: Sequence[str]) -> int:
             for problem in error.problems:
                 print(problem)
             continue
-        print(f"{name}: ok ({routine.name}, {len(routine.steps)} steps)")
+        print(printable(f"{name}: ok ({routine.name}, {len(routine.steps)} steps)"))
     if len(paths) > 1:
         print(f"{len(paths) - broken} valid, {broken} broken")
     return 1 if broken else 0
@@ -310,7 +314,7 @@ def _open_log(tell: Callable[[str], None] = _error) -> SessionStore | None:
 def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int | None) -> int:
     """``coach log``: recent sessions, one line each, newest first."""
     from coach.durations import format_clock
-    from coach.showing import quote
+    from coach.showing import printable, quote
 
     store = _open_log()
     if store is None:
@@ -324,7 +328,9 @@ def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int
     if not records:
         print("no sessions logged" + (" that match" if since or routine else " yet"))
         return 0
-    width = min(28, max(len(r.routine_name) for r in records))
+    # What the log holds is shown, never obeyed: it is a file anybody could have written.
+    names = {r.id: printable(r.routine_name) for r in records}
+    width = min(28, max(len(name) for name in names.values()))
     for r in records:
         start = r.local_start
         when = start.strftime("%Y-%m-%d %H:%M")
@@ -335,7 +341,7 @@ def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int
             steps += f", {r.steps_skipped} skipped"
         parts = [
             when,
-            f"{r.routine_name[:width]:<{width}}",
+            f"{names[r.id][:width]:<{width}}",
             f"{format_clock(r.active_seconds):>7} of {format_clock(r.planned_seconds):<5}",
             f"{steps:<22}",
             f"{r.status:<11}",
@@ -362,6 +368,7 @@ def cmd_stats(*, weeks: int = 8) -> int:
     from datetime import date, timedelta
 
     from coach.history import format_days, format_minutes, week_start
+    from coach.showing import printable
 
     store = _open_log()
     if store is None:
@@ -401,12 +408,14 @@ def cmd_stats(*, weeks: int = 8) -> int:
         print(f"  {first.isoformat()}  {format_minutes(minutes):>12}  {label}".rstrip())
     print()
     print("per routine:")
-    id_width = max(len(t.routine_id) for t in summary.per_routine)
-    name_width = min(28, max(len(t.name) for t in summary.per_routine))
-    for total in summary.per_routine:
+    ids = [printable(t.routine_id) for t in summary.per_routine]
+    names = [printable(t.name) for t in summary.per_routine]
+    id_width = max(len(shown) for shown in ids)
+    name_width = min(28, max(len(name) for name in names))
+    for shown_id, name, total in zip(ids, names, summary.per_routine, strict=True):
         sessions = "1 session" if total.sessions == 1 else f"{total.sessions} sessions"
         print(
-            f"  {total.routine_id:<{id_width}}  {total.name[:name_width]:<{name_width}}  "
+            f"  {shown_id:<{id_width}}  {name[:name_width]:<{name_width}}  "
             f"{sessions:>14}  {format_minutes(total.minutes):>12}"
         )
     return 0
@@ -482,11 +491,12 @@ def cmd_schema() -> int:
 def cmd_paths() -> int:
     from coach import paths
     from coach.resources import builtin_routines_dir
+    from coach.showing import printable
 
-    print(f"your routines: {paths.user_routines_dir()}")
-    print(f"config:        {paths.config_dir() / 'config.toml'}")
-    print(f"log:           {paths.log_file()}")
-    print(f"built-in:      {builtin_routines_dir()}")
+    print(printable(f"your routines: {paths.user_routines_dir()}"))
+    print(printable(f"config:        {paths.config_dir() / 'config.toml'}"))
+    print(printable(f"log:           {paths.log_file()}"))
+    print(printable(f"built-in:      {builtin_routines_dir()}"))
     return 0
 
 

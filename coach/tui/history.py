@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from coach.durations import format_clock
 from coach.history import Summary, format_days, format_minutes, week_start
+from coach.showing import printable
 from coach.tui.widgets import KeyBar
 
 SHADES = (" ·", " ░", " ▒", " ▓", " █")
@@ -130,7 +131,8 @@ def recent_lines(summary: Summary) -> list[str]:
             after = "–" if record.feel_after is None else str(record.feel_after)
             feel = f"  back {before}→{after}"
         lines.append(
-            f"{when}  {record.routine_name[:24]:<24} {format_clock(record.active_seconds):>6}"
+            f"{when}  {printable(record.routine_name)[:24]:<24} "
+            f"{format_clock(record.active_seconds):>6}"
             f"  {_status(record.status)}{feel}"
         )
     return lines or ["No sessions yet: pick a routine and press enter."]
@@ -139,7 +141,7 @@ def recent_lines(summary: Summary) -> list[str]:
 def routine_lines(summary: Summary) -> list[str]:
     """Minutes and sessions per routine, most minutes first."""
     return [
-        f"{total.name[:24]:<24} {total.sessions:>4}×  {format_minutes(total.minutes):>9}"
+        f"{printable(total.name)[:24]:<24} {total.sessions:>4}×  {format_minutes(total.minutes):>9}"
         for total in summary.per_routine
     ] or ["–"]
 
@@ -200,9 +202,12 @@ class HistoryScreen(Screen[None]):
                 id="weeks",
             )
             with Horizontal(id="history-columns"):
-                yield Static("\n".join(recent_lines(s)), id="recent", classes="box")
+                # The log's text is shown, never read as markup.
+                yield Static("\n".join(recent_lines(s)), id="recent", classes="box", markup=False)
                 with Vertical(id="side-box"):
-                    yield Static("\n".join(routine_lines(s)), id="per-routine", classes="box")
+                    yield Static(
+                        "\n".join(routine_lines(s)), id="per-routine", classes="box", markup=False
+                    )
                     yield Static("\n".join(feel_lines(s)), id="feel", classes="box")
         yield KeyBar()
 
@@ -211,7 +216,7 @@ class HistoryScreen(Screen[None]):
         self.query_one("#per-routine").border_title = "per routine"
         self.query_one("#feel").border_title = "how your back felt"
         if self._notice:
-            self.notify(self._notice, severity="warning", timeout=8)
+            self.notify(printable(self._notice), severity="warning", timeout=8, markup=False)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size)

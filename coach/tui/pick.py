@@ -19,6 +19,8 @@ from textual.widgets.option_list import Option
 
 from coach.catalog import Entry
 from coach.report import preview
+from coach.showing import printable
+from coach.tui.widgets import plain_text
 
 TAG_CYCLE = ("morning", "desk", "cool-down", "back", "massage", "strength")
 """What ``t`` steps through, in this order, where some routine has the tag."""
@@ -88,7 +90,7 @@ class PickScreen(Screen[None]):
                     yield Static("", id="tag")
                 yield OptionList(id="routines")
             with VerticalScroll(id="preview-box"):
-                yield Static(id="preview")
+                yield Static(id="preview", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -132,12 +134,12 @@ class PickScreen(Screen[None]):
 
     def _option(self, index: int, entry: Entry) -> Option:
         if entry.routine is None:
-            return Option(Text(f"⚠ {entry.path.name}", style="bold"), id=str(index))
+            return Option(Text(f"⚠ {printable(entry.path.name)}", style="bold"), id=str(index))
         routine = entry.routine
         minutes = max(1, round(routine.total / 60))
         length = f"{minutes}m" + ("+" if routine.has_open_steps else "")
         name = routine.name if len(routine.name) <= 24 else routine.name[:23] + "…"
-        label = Text(f"{name:<24} ")
+        label = Text(f"{printable(name):<24} ")
         label.append(f"{length:>4}", style="dim")
         return Option(label, id=str(index))
 
@@ -149,14 +151,18 @@ class PickScreen(Screen[None]):
             text.update("No routine matches. Escape clears the filter.")
             return
         if entry.routine is None:
-            box.border_title = entry.path.name
+            box.border_title = plain_text(entry.path.name)
             assert entry.error is not None
             problems = "\n".join(str(p) for p in entry.error.problems)
-            text.update(f"This file has problems and cannot be started:\n\n{problems}")
+            text.update(
+                plain_text(
+                    f"This file has problems and cannot be started:\n\n{problems}", newlines=True
+                )
+            )
             return
-        box.border_title = entry.routine.name
+        box.border_title = plain_text(entry.routine.name)
         where = "" if entry.builtin else f"\n\nyours: {entry.path}"
-        text.update(preview(entry.routine) + where)
+        text.update(plain_text(preview(entry.routine) + where, newlines=True))
 
     @property
     def current(self) -> Entry | None:
@@ -226,7 +232,9 @@ class PickScreen(Screen[None]):
             return
         if entry.routine is None:
             assert entry.error is not None
-            self.notify(entry.error.first_line, title="Cannot start", severity="error")
+            self.notify(
+                entry.error.first_line, title="Cannot start", severity="error", markup=False
+            )
             return
         self.post_message(self.Chosen(entry))
 

@@ -26,6 +26,7 @@ from coach.clock import Clock
 from coach.plain import Listener
 from coach.player_view import Mode, PlayerView, player_view, seconds_to_next_change
 from coach.session import CueDue, Event, Finished, Session, State, StepResult
+from coach.showing import printable
 from coach.timeline import CLOCK_KINDS, Timeline
 from coach.tui.widgets import Bar, KeyBar
 
@@ -99,19 +100,20 @@ class PlayerScreen(Screen[RunResult]):
     def compose(self) -> ComposeResult:
         self._fit(self.app.size)
         with Horizontal(id="top"):
-            yield Static(id="routine-name")
-            yield Static(id="where")
-        yield Static(id="paused-banner")
+            # Routine text is shown as written: "[left]" in a name is not markup.
+            yield Static(id="routine-name", markup=False)
+            yield Static(id="where", markup=False)
+        yield Static(id="paused-banner", markup=False)
         with Vertical(id="body"):
             with Horizontal(id="heading"):
-                yield Static(id="title")
-                yield Static(id="detail")
-            yield Static(id="instructions")
+                yield Static(id="title", markup=False)
+                yield Static(id="detail", markup=False)
+            yield Static(id="instructions", markup=False)
             with Center(id="clock"):
                 yield Digits(id="digits")
             yield Bar(id="segment-bar")
-            yield Static(id="caption")
-            yield Static(id="next")
+            yield Static(id="caption", markup=False)
+            yield Static(id="next", markup=False)
         yield Bar(id="routine-bar")
         # The palette (ctrl+p) still works and the help lists it; its footer slot goes to
         # the routine's own keys, which matter more.
@@ -119,7 +121,7 @@ class PlayerScreen(Screen[RunResult]):
 
     def on_mount(self) -> None:
         for line in self._notices:
-            self.notify(line, timeout=6)
+            self.notify(printable(line), timeout=6, markup=False)
         self._paint(self._clock.now())
         if self._cues_source is None:
             self._start()
@@ -132,7 +134,7 @@ class PlayerScreen(Screen[RunResult]):
         self._cues = await source(self.timeline)
         if self._cues is not None:
             for line in self._cues.take_notices():
-                self.notify(line, timeout=8)
+                self.notify(printable(line), timeout=8, markup=False)
         self._start()
 
     def _start(self) -> None:
@@ -194,7 +196,11 @@ class PlayerScreen(Screen[RunResult]):
             except Exception as error:  # the log must never stop a routine
                 if not self._listener_failed:
                     self._listener_failed = True
-                    self.notify(f"Could not log this session: {error}", severity="warning")
+                    self.notify(
+                        printable(f"Could not log this session: {error}"),
+                        severity="warning",
+                        markup=False,
+                    )
 
     def _note_captions(self, events: Sequence[Event]) -> None:
         caption: str | None = None
