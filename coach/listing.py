@@ -11,8 +11,8 @@ neither.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -98,13 +98,9 @@ def _from_cache(entry: object, stamp: list[int], builtin: bool) -> Listed | None
 
 def _write_cache(path: Path, files: dict[str, dict[str, object]]) -> None:
     data = {"format": _FORMAT, "coach": __version__, "files": files}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs the next list its speed
+    # A cache that cannot be written only costs the next list its speed.
+    with contextlib.suppress(OSError):
+        paths.write_private(path, json.dumps(data).encode("utf-8"))
 
 
 def listing(

@@ -266,7 +266,7 @@ class _Damaged(Exception):
 
 def _private_folder(folder: Path, *, fix: bool) -> None:
     """Make ``folder`` (0700 when created); with ``fix``, take away others' access."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    paths.private_folder(folder)
     if fix and os.name != "nt":
         mode = folder.stat().st_mode & 0o777
         if mode & 0o077:

@@ -199,3 +199,32 @@ def test_a_hostile_config_never_stops_a_plain_run(
     [line] = [line for line in result.stderr.splitlines() if "config.toml" in line]
     assert line.startswith(f"coach: {folder / 'config.toml'}") and "default" in line
     assert "Done" in result.stdout
+
+
+def test_every_folder_and_file_coach_makes_is_private_under_umask_000(tmp_path: Path) -> None:
+    """COACH_HOME and every folder below it 0700, every file 0600, though the umask would
+    let anybody read and write them: the log is health data."""
+    home = tmp_path / "new" / "coach-home"
+    routine = tmp_path / "tiny.toml"
+    routine.write_text(
+        'name = "Tiny"\nprepare = 0\n[cues]\ncountdown = 0\nnext_up = false\n'
+        '[[step]]\nname = "Hold"\nkind = "stretch"\nduration = "1s"\n'
+    )
+    for args in (["list"], ["run", str(routine), "--plain", "--no-sound"], ["log"]):
+        subprocess.run(
+            [sys.executable, "-m", "coach", *args],
+            env={**os.environ, "COACH_HOME": str(home)},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=60,
+            check=True,
+            preexec_fn=lambda: os.umask(0),  # noqa: PLW1509 (no threads here)
+        )
+    made = [home.parent, home, *home.rglob("*")]
+    assert len(made) > 6, made  # config, data, cache, the log, the list's cache...
+    wrong = {
+        str(path.relative_to(tmp_path)): oct(path.stat().st_mode & 0o777)
+        for path in made
+        if path.stat().st_mode & 0o077
+    }
+    assert wrong == {}
