@@ -297,10 +297,15 @@ def _session_log(timeline: Timeline) -> tuple[SessionStore | None, list[Listener
     return store, [record]
 
 
-def _open_log(tell: Callable[[str], None] = _error) -> SessionStore | None:
+def _open_log(tell: Callable[[str], None] = _error, *, to_read: bool = True) -> SessionStore | None:
     """The session log, or None without sqlite3; ``tell`` gets its problems, one line each
-    (the commands print them, the app shows them)."""
+    (the commands print them, the app shows them).
+
+    ``to_read``: for the commands that show the log. A log file that exists but cannot be
+    opened is then None too (they exit 1): an empty log in memory in its place would answer
+    "no sessions", and an export would save nothing and say it went well."""
     try:
+        from coach import paths
         from coach.log import SessionStore
     except ImportError as error:  # a Python built without sqlite3
         tell(f"no session log ({error})")
@@ -308,7 +313,16 @@ def _open_log(tell: Callable[[str], None] = _error) -> SessionStore | None:
     store = SessionStore.open()
     if store.status_line:
         tell(store.status_line)
+    if to_read and store.path is None and paths.log_file().exists():
+        store.close()
+        return None
     return store
+
+
+def _told_since(store: SessionStore, told: str | None) -> None:
+    """Say what the log met while being read (damage found by a query), if anything new."""
+    if store.status_line and store.status_line != told:
+        _error(store.status_line)
 
 
 def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int | None) -> int:
@@ -319,15 +333,19 @@ def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int
     store = _open_log()
     if store is None:
         return 1
+    told = store.status_line
     try:
         if limit is None and since is None and routine is None:
             limit = LOG_LIMIT
         records = store.sessions(since=since, routine=routine, limit=limit)
     finally:
         store.close()
+    _told_since(store, told)
+    failed = 1 if store.incomplete else 0
     if not records:
-        print("no sessions logged" + (" that match" if since or routine else " yet"))
-        return 0
+        if not failed:  # never "no sessions" when the log could not be read whole
+            print("no sessions logged" + (" that match" if since or routine else " yet"))
+        return failed
     # What the log holds is shown, never obeyed: it is a file anybody could have written.
     names = {r.id: printable(r.routine_name) for r in records}
     width = min(28, max(len(name) for name in names.values()))
@@ -351,7 +369,7 @@ def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int
         if r.note:
             parts.append(quote(r.note, limit=60))
         print("  ".join(parts).rstrip())
-    return 0
+    return failed
 
 
 def _local_offset(moment: datetime) -> timedelta | None:
@@ -374,13 +392,17 @@ def cmd_stats(*, weeks: int = 8) -> int:
     if store is None:
         return 1
     today = date.today()
+    told = store.status_line
     try:
         summary = store.summary(today)
     finally:
         store.close()
+    _told_since(store, told)
+    failed = 1 if store.incomplete else 0
     if not summary.total_sessions:
-        print("no sessions logged yet: follow a routine with `coach run ID`")
-        return 0
+        if not failed:
+            print("no sessions logged yet: follow a routine with `coach run ID`")
+        return failed
     print(
         f"streak: {format_days(summary.current_streak)} (best: {format_days(summary.best_streak)})"
     )
@@ -418,7 +440,7 @@ def cmd_stats(*, weeks: int = 8) -> int:
             f"  {shown_id:<{id_width}}  {name[:name_width]:<{name_width}}  "
             f"{sessions:>14}  {format_minutes(total.minutes):>12}"
         )
-    return 0
+    return failed
 
 
 def _average(value: float | None) -> str:
@@ -513,7 +535,7 @@ def cmd_app(routine: object = None) -> int:
     from coach.tui.audio import AppAudio
 
     settings, problems = load_settings()
-    store = _open_log(problems.append)
+    store = _open_log(problems.append, to_read=False)
     services = Services(
         clock=MonotonicClock(),
         settings=settings,

@@ -265,12 +265,14 @@ class _Damaged(Exception):
 
 
 def _private_folder(folder: Path, *, fix: bool) -> None:
-    """Make ``folder`` (0700 when created); with ``fix``, take away others' access."""
+    """Make ``folder`` (0700 when created); with ``fix``, take away others' access (where
+    that can be done: a read-only file system keeps its modes, and is still read)."""
     paths.private_folder(folder)
     if fix and os.name != "nt":
         mode = folder.stat().st_mode & 0o777
         if mode & 0o077:
-            os.chmod(folder, mode & 0o700)
+            with contextlib.suppress(OSError):
+                os.chmod(folder, mode & 0o700)
 
 
 def _fix_file_modes(path: Path) -> None:
@@ -436,6 +438,9 @@ class SessionStore:
         self._live_dir = None if path is None else path.with_name(path.name + ".live")
         self._closed = False
         self._seen: os.stat_result | None = None
+        self.incomplete = False
+        """True when an answer may lack sessions the log held (damage lost some, or the
+        file could not be read): the commands show what they have and exit 1."""
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -468,8 +473,13 @@ class SessionStore:
     def _open_file(cls, path: Path, *, fix_folder: bool, tries: int = 3) -> SessionStore:
         if tries <= 0:
             raise OSError(errno.EIO, "it is damaged again each time it is made anew")
-        _private_folder(path.parent, fix=fix_folder)
-        _create_private(path)
+        try:
+            _private_folder(path.parent, fix=fix_folder)
+            _create_private(path)
+        except OSError:
+            if not path.is_file():
+                raise
+            # A read-only file system, or a full one: reading needs no write access.
         seen = path.stat()
         if _has_foreign_header(path):
             return cls._replace_damaged(path, seen, "not an SQLite file", fix_folder, tries)
@@ -493,23 +503,22 @@ class SessionStore:
             connection.close()
             if isinstance(error, sqlite3.DatabaseError) and _is_damage(error):
                 return cls._replace_damaged(path, seen, _reason(error), fix_folder, tries)
-            return cls._open_read_only(
-                path,
-                f"cannot write to the session log {path} ({_reason(error)}); "
-                "this session is not logged",
-            )
+            return cls._open_read_only(path, _cannot_write(path, error))
         store = cls(connection, path=path, writable=True)
         store._seen = seen
-        _fix_file_modes(path)
-        assert store._live_dir is not None
-        _private_folder(store._live_dir, fix=True)
         try:
+            _fix_file_modes(path)
+            assert store._live_dir is not None
+            _private_folder(store._live_dir, fix=True)
             store._sweep()
         except sqlite3.DatabaseError as error:
             connection.close()
             if isinstance(error, sqlite3.OperationalError) or not _is_damage(error):
-                raise
+                return cls._open_read_only(path, _cannot_write(path, error))
             return cls._replace_damaged(path, seen, _reason(error), fix_folder, tries)
+        except OSError as error:
+            connection.close()
+            return cls._open_read_only(path, _cannot_write(path, error))
         return store
 
     @classmethod
@@ -519,17 +528,51 @@ class SessionStore:
         try:
             moved = _move_aside(path, seen)
         except OSError as error:
-            return cls.in_memory(
+            # Read where it lies, into memory: what can be read is still shown.
+            store = cls.in_memory()
+            kept, known = store._copy_from(path)
+            store.incomplete = True
+            store.status_line = (
                 f"the session log {path} is damaged ({reason}) and could not be moved aside "
-                f"({_reason(error)}); sessions are kept only until coach closes"
+                f"({_reason(error)}); {_kept_words(kept, known)}, kept only until coach closes"
             )
+            return store
         store = cls._open_file(path, fix_folder=fix_folder, tries=tries - 1)
         if moved is not None:
-            store.status_line = (
-                f"the session log {path} was damaged ({reason}); "
-                f"moved it to {moved.name} and started a new one"
-            )
+            kept, known = store._copy_from(moved) if store.writable else (0, None)
+            store.incomplete = store.incomplete or known is None or kept < known
+            store.status_line = _damage_line(path, reason, moved, kept, known)
         return store
+
+    def _copy_from(
+        self, source: Path, skip: frozenset[int] = frozenset()
+    ) -> tuple[int, int | None]:
+        """Copy every session that can be read from the damaged log ``source`` into this
+        one, ids and all (the day and routine totals follow, by the triggers): how many were
+        copied, and how many it held (None when that cannot be told)."""
+        rows, known = _salvage(source)
+        rows = [row for row in rows if row[0] not in skip]
+        if not rows:
+            return 0, known
+        names = ", ".join(_COPIED)
+        sql = f"INSERT OR IGNORE INTO sessions ({names}) VALUES ({', '.join('?' * len(_COPIED))})"
+        count = "SELECT count(*) FROM sessions"
+
+        def write() -> int:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                before = int(self._db.execute(count).fetchone()[0])
+                # OR IGNORE: a row the damage garbled past its checks is left out, not all.
+                self._db.executemany(sql, rows)
+                after = int(self._db.execute(count).fetchone()[0])
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            return after - before
+
+        with self._mutex:
+            return self._retry(write), known
 
     @classmethod
     def _open_newer(cls, path: Path, version: int, look: sqlite3.Connection) -> SessionStore:
@@ -595,6 +638,28 @@ class SessionStore:
     ) -> list[SessionRecord]:
         """Sessions, newest first: from the local day ``since`` on, of one ``routine`` id,
         at most ``limit``. A session whose process is gone reads as interrupted."""
+        return self._reading(
+            partial(self._sessions, since=since, routine=routine, limit=limit), list
+        )
+
+    def _reading(self, query: Callable[[], _T], empty: Callable[[], _T]) -> _T:
+        """Run a query. Damage found on the way: the file is replaced by a new one holding
+        every session that could be read, and the query asked again of that (so the answer
+        is never "no sessions" for want of a totals page). Any other failure: ``empty()``,
+        :attr:`status_line` says why and :attr:`incomplete` is set."""
+        for attempt in range(2):
+            try:
+                return query()
+            except (sqlite3.Error, OSError, ValueError) as error:
+                if attempt == 0 and self._read_damaged(error):
+                    continue
+                self._read_failed(error)
+                break
+        return empty()
+
+    def _sessions(
+        self, *, since: date | None = None, routine: str | None = None, limit: int | None = None
+    ) -> list[SessionRecord]:
         sql = [_SELECT]
         where: list[str] = []
         values: list[object] = []
@@ -610,38 +675,33 @@ class SessionStore:
         if limit is not None:
             sql.append("LIMIT ?")
             values.append(max(0, limit))
-        try:
-            with self._mutex:
-                rows = self._db.execute(" ".join(sql), values).fetchall()
-                return [self._record(row) for row in rows]
-        except (sqlite3.Error, OSError, ValueError) as error:
-            self._read_failed(error)
-            return []
+        with self._mutex:
+            rows = self._db.execute(" ".join(sql), values).fetchall()
+            return [self._record(row) for row in rows]
 
     def summary(self, today: date) -> Summary:
         """Everything the history screen shows, added up in SQL; ``today`` is the person's
         local date."""
-        try:
-            with self._mutex:
-                day_rows = self._db.execute(
-                    "SELECT local_day, active_ms, completed, feel_before_sum, feel_before_n, "
-                    "feel_after_sum, feel_after_n FROM day_totals"
-                ).fetchall()
-                routine_rows = self._db.execute(
-                    "SELECT routine_id, sessions, completed, active_ms FROM routine_totals"
-                ).fetchall()
-                names = {
-                    rid: self._db.execute(
-                        "SELECT routine_name FROM sessions WHERE routine_id = ? "
-                        "ORDER BY started_utc DESC LIMIT 1",
-                        (rid,),
-                    ).fetchone()
-                    for rid, *_ in routine_rows
-                }
-                recent = self.sessions(limit=history.RECENT)
-        except (sqlite3.Error, OSError, ValueError) as error:
-            self._read_failed(error)
-            return history.empty_summary(today)
+        return self._reading(partial(self._summary, today), partial(history.empty_summary, today))
+
+    def _summary(self, today: date) -> Summary:
+        with self._mutex:
+            day_rows = self._db.execute(
+                "SELECT local_day, active_ms, completed, feel_before_sum, feel_before_n, "
+                "feel_after_sum, feel_after_n FROM day_totals"
+            ).fetchall()
+            routine_rows = self._db.execute(
+                "SELECT routine_id, sessions, completed, active_ms FROM routine_totals"
+            ).fetchall()
+            names = {
+                rid: self._db.execute(
+                    "SELECT routine_name FROM sessions WHERE routine_id = ? "
+                    "ORDER BY started_utc DESC LIMIT 1",
+                    (rid,),
+                ).fetchone()
+                for rid, *_ in routine_rows
+            }
+            recent = self._sessions(limit=history.RECENT)
         days: dict[date, float] = {}
         completed_days: list[date] = []
         feel: list[history.FeelPoint] = []
@@ -707,43 +767,67 @@ class SessionStore:
             updated_utc=_moment(values["updated_utc"]),
         )
 
+    def _read_damaged(self, error: BaseException) -> bool:
+        return isinstance(error, sqlite3.DatabaseError) and self._damaged(error)
+
     def _read_failed(self, error: BaseException) -> None:
-        if isinstance(error, sqlite3.DatabaseError) and self._damaged(error):
-            return
         where = self.path if self.path is not None else "in memory"
         self.status_line = f"cannot read the session log {where} ({_reason(error)})"
+        self.incomplete = True
 
     def _damaged(self, error: sqlite3.DatabaseError) -> bool:
-        """A query found the file damaged: move it aside and carry on with a new one.
-        False when the error is not damage or nothing could be done."""
-        if not _is_damage(error) or self.path is None or not self.writable or self._closed:
+        """A query found the file damaged: move it aside, start a new one and copy into it
+        every session that can still be read (the totals follow). A file that cannot be
+        moved (read-only) is read where it lies, into memory. False when the error is not
+        damage or nothing could be done."""
+        if not _is_damage(error) or self.path is None or self._closed:
             return False
         path = self.path
+        reason = _reason(error)
         with self._mutex:
+            # This process's running sessions are written again, whole, by their recorders.
+            mine = frozenset(self._live)
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             for lock in self._live.values():
                 if lock is not None:
                     lock.release()
             self._live.clear()
-            try:
-                moved = _move_aside(path, self._seen)
-                fresh = SessionStore._open_file(path, fix_folder=False)
-            except Exception as failure:
-                self._db = SessionStore.in_memory()._db
+            failure: Exception | None = None
+            moved: Path | None = None
+            if self.writable:
+                try:
+                    moved = _move_aside(path, self._seen)
+                    fresh = SessionStore._open_file(path, fix_folder=False)
+                except Exception as problem:
+                    failure = problem
+            else:
+                failure = OSError(errno.EROFS, "the log is read-only here")
+            if failure is not None:
+                fresh = SessionStore.in_memory()
+                kept, known = fresh._copy_from(path, mine)
                 self.path = None
                 self._live_dir = None
+                self.writable = True
+                self.incomplete = True
                 self.status_line = (
-                    f"the session log {path} is damaged ({_reason(error)}) and could not be "
-                    f"replaced ({_reason(failure)}); sessions are kept only until coach closes"
+                    f"the session log {path} is damaged ({reason}) and could not be replaced "
+                    f"({_reason(failure)}); {_kept_words(kept, known)}, kept only until coach "
+                    "closes"
                 )
+                self._db = fresh._db
                 return True
+            kept, known = (0, None)
+            if moved is not None and fresh.writable:
+                kept, known = fresh._copy_from(moved, mine)
             self._db, self.writable, self._seen = fresh._db, fresh.writable, fresh._seen
-            self.status_line = fresh.status_line or (
-                f"the session log {path} was damaged ({_reason(error)}); "
-                + (f"moved it to {moved.name} and " if moved is not None else "")
-                + "started a new one"
-            )
+            if moved is None:  # another coach moved it a moment ago, and copied it
+                self.status_line = fresh.status_line or (
+                    f"the session log {path} was damaged ({reason}); another coach replaced it"
+                )
+            else:
+                self.incomplete = self.incomplete or known is None or kept < known
+                self.status_line = _damage_line(path, reason, moved, kept, known)
         return True
 
     def _guarded(self, action: Callable[[], _T]) -> _T:
@@ -909,17 +993,114 @@ class SessionStore:
 
 def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit). Read-only ones never
-    change the file: not even the checkpoint a last connection makes as it closes."""
-    target = path.resolve().as_uri() + "?mode=ro" if read_only else str(path)
+    change the file: not even the checkpoint a last connection makes as it closes.
+
+    A read-only look at a WAL log needs its ``-shm`` file, which a read-only file system or
+    folder cannot give: then the file is read as it lies on disk (``immutable``), which is
+    what it is while nobody can write there."""
+    if not read_only:
+        return _open_connection(str(path), uri=False)
+    target = path.resolve().as_uri()
+    connection = _open_connection(target + "?mode=ro", uri=True)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        connection.close()
+        return _open_connection(target + "?immutable=1", uri=True)
+    except sqlite3.DatabaseError:
+        pass  # damage: for the caller's look to find and name
+    return connection
+
+
+def _open_connection(target: str, *, uri: bool) -> sqlite3.Connection:
     connection = sqlite3.connect(
         target,
-        uri=read_only,
+        uri=uri,
         isolation_level=None,
         check_same_thread=False,
         timeout=BUSY_TIMEOUT_MS / 1000,
     )
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return connection
+
+
+def _cannot_write(path: Path, error: BaseException) -> str:
+    return (
+        f"cannot write to the session log {path} ({_reason(error)}); it is read, but "
+        "sessions are not logged"
+    )
+
+
+_COPIED = (*_COLUMNS, "local_day")
+_INDEXES = ("sessions_by_start", "sessions_by_day", "sessions_by_routine")
+
+
+def _salvage(source: Path) -> tuple[list[tuple[Any, ...]], int | None]:
+    """The sessions that can still be read from a damaged log, and how many it held (None
+    when that cannot be told).
+
+    First everything at once; when a damaged page stops that, every id the table or any of
+    its indexes still lists, each read on its own, so one bad page costs only the sessions
+    on it.
+    """
+    select = f"SELECT {', '.join(_COPIED)} FROM sessions"
+    try:
+        if _has_foreign_header(source):
+            return [], None
+        connection = _connect(source, read_only=True)
+    except (OSError, sqlite3.Error):
+        return [], None
+    try:
+        try:
+            rows = connection.execute(select + " ORDER BY id").fetchall()
+            return rows, len(rows)
+        except sqlite3.Error:
+            pass
+        ids: set[int] = set()
+        for scan in ["SELECT id FROM sessions"] + [
+            f"SELECT id FROM sessions INDEXED BY {index}" for index in _INDEXES
+        ]:
+            with contextlib.suppress(sqlite3.Error):
+                for (session_id,) in connection.execute(scan):
+                    ids.add(session_id)
+        rows = []
+        for session_id in sorted(ids):
+            with contextlib.suppress(sqlite3.Error):
+                row = connection.execute(select + " WHERE id = ?", (session_id,)).fetchone()
+                if row is not None:
+                    rows.append(row)
+        return rows, (len(ids) or None)
+    finally:
+        connection.close()
+
+
+def _kept_words(kept: int, known: int | None) -> str:
+    if known is not None and kept == known:
+        return f"all {known} sessions in it could be read" if known else "it held no sessions"
+    if kept == 0:
+        return "no session in it could be read"
+    held = f" of {known}" if known is not None else ""
+    return f"{kept}{held} sessions in it could be read"
+
+
+def _damage_line(path: Path, reason: str, moved: Path, kept: int, known: int | None) -> str:
+    """What a person is told when a damaged log was replaced: where it went, and how much
+    of it the new one holds."""
+    start = f"the session log {path} was damaged ({reason}); moved it to {moved.name}"
+    if known is not None and kept == known:
+        held = f" with all {known} sessions from it" if known else ""
+        return f"{start} and started a new one{held}"
+    if kept == 0:
+        return f"{start} and started a new one: no session in it could be read"
+    if known is None:
+        return (
+            f"{start} and started a new one with the {kept} sessions that could be read "
+            "from it (any others could not be read)"
+        )
+    return (
+        f"{start} and started a new one with {kept} of {known} sessions from it (the other "
+        f"{known - kept} could not be read)"
+    )
 
 
 _HEADER = b"SQLite format 3\x00"
