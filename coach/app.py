@@ -40,8 +40,9 @@ AUDIO_AFTER = 0.4
 class Recorder(Protocol):
     """What the app needs of the session log for one routine."""
 
-    status_line: str | None
-    """One line to show when logging this session went wrong."""
+    @property
+    def status_line(self) -> str | None:
+        """One line to show when logging this session went wrong."""
 
     def on_events(self, events: Sequence[Event], now: float) -> None: ...
 

@@ -268,10 +268,20 @@ def cmd_run(ref: str, *, plain: bool, mute: bool = False, no_sound: bool = False
         with plain_cues(timeline, speak=not mute, sounds=not no_sound) as listeners:
             # The log listens last: its disk write never delays a cue.
             everyone = [*listeners, *record]
-            return plain_main(timeline, clock=MonotonicClock(), listeners=everyone)
+            code = plain_main(timeline, clock=MonotonicClock(), listeners=everyone)
     finally:
         if store is not None:
-            store.close()
+            _close_log(store)
+    # A session that could not be written is a run that did not do all of its job.
+    return 1 if store is not None and store.unwritten else code
+
+
+def _close_log(store: SessionStore) -> None:
+    """Close the log (it waits, bounded, for a session kept for another program's lock) and
+    say how any such session ended."""
+    store.close()
+    for line in store.late_lines:
+        _error(line)
 
 
 def _session_log(timeline: Timeline) -> tuple[SessionStore | None, list[Listener]]:
@@ -558,7 +568,9 @@ def cmd_app(routine: object = None) -> int:
         app.run()
     finally:
         if store is not None:
-            store.close()
+            _close_log(store)
+    if store is not None and store.unwritten:
+        return 1
     return app.return_code or 0
 
 

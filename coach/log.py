@@ -66,6 +66,11 @@ QUICK_BUSY_MS = 20
 must not stall on a log someone else holds locked."""
 WRITE_ATTEMPTS = 4
 """Attempts at a write that must land (the start of a session, its end, the ratings)."""
+LOCK_WAIT = 30.0
+"""Seconds a finished session waits, kept in memory, for a log another program holds
+locked (a backup tool, a database browser left open). The routine's end never waits: the
+session is written in the background as soon as the lock frees, and a command waits at
+most this long on its way out."""
 NOTE_LIMIT = 2000
 
 _TOTALS = {
@@ -260,6 +265,19 @@ class _Busy(Exception):
     """Another process holds the log's write lock; a progress write leaves it for later."""
 
 
+class _Later:
+    """A finished session kept in memory until another program lets go of the log's lock."""
+
+    def __init__(self, session_id: int | None, fields: dict[str, object]) -> None:
+        self.session_id = session_id
+        """Its row, when one was written before the lock was taken; else it is inserted."""
+        self.fields = fields
+        self.settled = threading.Event()
+        self.line: str | None = None
+        """How it ended, for the person: written once the lock freed, or not written."""
+        self.written = False
+
+
 class _Damaged(Exception):
     """The file is not SQLite, not a coach log, or SQLite finds it malformed."""
 
@@ -441,6 +459,11 @@ class SessionStore:
         self.incomplete = False
         """True when an answer may lack sessions the log held (damage lost some, or the
         file could not be read): the commands show what they have and exit 1."""
+        self.lock_wait = LOCK_WAIT
+        """Seconds a finished session waits in memory for a log held locked elsewhere."""
+        self._later: list[_Later] = []
+        self._later_thread: threading.Thread | None = None
+        self._later_deadline = 0.0
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -945,9 +968,105 @@ class SessionStore:
         if lock is not None:
             lock.release()
 
+    @property
+    def late_lines(self) -> list[str]:
+        """How each finished session that waited for another program's lock ended, one line
+        each (read after :meth:`close`, which waits for them)."""
+        return [later.line for later in self._later if later.line is not None]
+
+    @property
+    def unwritten(self) -> int:
+        """Finished sessions that waited for the lock and were not written: a command that
+        ran one exits 1."""
+        return sum(1 for later in self._later if not later.written)
+
+    def _write_later(self, session_id: int | None, fields: dict[str, object]) -> _Later:
+        """Keep a finished session in memory and write it, on a thread of its own, as soon
+        as another program lets go of the log's lock (within :attr:`lock_wait`)."""
+        later = _Later(session_id, fields)
+        with self._mutex:
+            self._later.append(later)
+            if self._later_thread is None:
+                self._later_deadline = time.monotonic() + self.lock_wait
+                self._later_thread = threading.Thread(
+                    target=self._write_waiting, name="coach-log-later", daemon=True
+                )
+                self._later_thread.start()
+        return later
+
+    def _write_waiting(self) -> None:
+        path = self.path
+        assert path is not None
+        connection: sqlite3.Connection | None = None
+        failure: str | None = None
+        try:
+            # Its own connection: the store's stays free for reading (the history screen)
+            # while this one waits in SQLite's busy handler.
+            connection = _connect(path)
+            while True:
+                with self._mutex:
+                    waiting = [later for later in self._later if not later.settled.is_set()]
+                left = self._later_deadline - time.monotonic()
+                if not waiting or left <= 0:
+                    break
+                connection.execute(f"PRAGMA busy_timeout = {int(min(left, 2.0) * 1000)}")
+                began = time.monotonic()
+                try:
+                    for later in waiting:
+                        self._write_row(connection, later)
+                except sqlite3.OperationalError as error:
+                    if not _is_busy(error):
+                        raise
+                    if time.monotonic() - began < 0.1:  # busy without SQLite's wait
+                        time.sleep(0.1)
+        except (sqlite3.Error, OSError) as error:
+            failure = _reason(error)
+        finally:
+            if connection is not None:
+                connection.close()
+            with self._mutex:
+                for later in self._later:
+                    if later.settled.is_set():
+                        continue
+                    later.line = (
+                        f"could not write this session to the log {path} ({failure})"
+                        if failure
+                        else f"the session log {path} stayed locked by another program for "
+                        f"{self.lock_wait:g} s: this session was not written"
+                    )
+                    later.settled.set()
+
+    def _write_row(self, connection: sqlite3.Connection, later: _Later) -> None:
+        with self._mutex:
+            fields = dict(later.fields)
+        names = list(fields)
+        done = False
+        if later.session_id is not None:
+            sql = f"UPDATE sessions SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?"
+            done = connection.execute(sql, [*fields.values(), later.session_id]).rowcount > 0
+        if not done:
+            sql = (
+                f"INSERT INTO sessions ({', '.join(names)}) "
+                f"VALUES ({', '.join('?' for _ in names)})"
+            )
+            later.session_id = connection.execute(sql, list(fields.values())).lastrowid
+        with self._mutex:
+            if later.fields != fields:
+                return  # ratings came in meanwhile: written on the next round
+            later.written = True
+            later.line = (
+                f"the session log {self.path} was locked by another program; this session "
+                "was written once it freed"
+            )
+            later.settled.set()
+        if later.session_id is not None:
+            self._end(later.session_id)
+
     def _write(self, action: Callable[[], sqlite3.Cursor], wait: bool) -> sqlite3.Cursor:
         if wait:
-            return self._retry(action)
+            # One busy timeout (2 s: another coach's write takes a millisecond); a lock held
+            # longer is another program's, and the session waits for it in memory instead.
+            return self._retry(action, attempts=1)
         self._db.execute(f"PRAGMA busy_timeout = {QUICK_BUSY_MS}")
         try:
             return action()
@@ -958,21 +1077,26 @@ class SessionStore:
         finally:
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
-    def _retry(self, action: Callable[[], _T]) -> _T:
+    def _retry(self, action: Callable[[], _T], attempts: int = WRITE_ATTEMPTS) -> _T:
         """Run a write, again after a moment if another process still held the lock when
         the busy timeout ran out (and for the busy cases SQLite does not wait on)."""
-        for attempt in range(WRITE_ATTEMPTS):
+        for attempt in range(attempts):
             try:
                 return action()
             except sqlite3.OperationalError as error:
-                if not _is_busy(error) or attempt == WRITE_ATTEMPTS - 1:
+                if not _is_busy(error) or attempt == attempts - 1:
                     raise
                 # A little jitter, so two waiting processes do not collide again.
                 time.sleep(0.02 * (attempt + 1) + os.urandom(1)[0] / 10_000)
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        """Close the file. Sessions still running here read as interrupted from now on."""
+        """Close the file. Sessions still running here read as interrupted from now on.
+        Sessions waiting for another program's lock are waited for first, within
+        :attr:`lock_wait` of the first of them."""
+        thread = self._later_thread
+        if thread is not None:
+            thread.join(timeout=max(0.0, self._later_deadline - time.monotonic()) + 2.0)
         with self._mutex:
             if self._closed:
                 return
@@ -1245,13 +1369,21 @@ class SessionRecorder:
         self._done = False
         self.session_id: int | None = None
         """The session's row in the log, once written."""
-        self.status_line: str | None = None
-        """One line to show the person when logging this session went wrong."""
+        self._status: str | None = None
+        self._later: _Later | None = None
         steps: dict[int, list[int]] = {}
         for seg in timeline.segments:
             if seg.is_work and seg.step_index is not None:
                 steps.setdefault(seg.step_index, []).append(seg.index)
         self._work_of_step = [steps.get(n, []) for n in range(len(timeline.routine.steps))]
+
+    @property
+    def status_line(self) -> str | None:
+        """One line to show the person when logging this session went wrong (or waits for
+        another program's lock, and then how that ended)."""
+        if self._later is not None and self._later.line is not None:
+            return self._later.line
+        return self._status
 
     def on_events(self, events: Sequence[Event], now: float) -> None:
         """Take a batch of the session's events, produced at clock time ``now``."""
@@ -1275,6 +1407,13 @@ class SessionRecorder:
         if note is not None:
             text = note.strip()[:NOTE_LIMIT]
             self._note = text or None
+        later = self._later
+        if later is not None and self._store is not None:
+            with self._store._mutex:
+                if not later.settled.is_set():  # still waiting for the lock: goes with it
+                    later.fields.update(self._ratings())
+                    return
+            self.session_id = later.session_id
         try:
             if self.session_id is not None and self._store is not None:
                 self._store._save(self.session_id, self._ratings(), wait=True)
@@ -1342,6 +1481,18 @@ class SessionRecorder:
                 self.session_id = store._begin(self._first_fields(progress) | fields, wait=final)
         except _Busy:
             return  # the next event writes it all
+        except sqlite3.OperationalError as error:
+            if not (final and _is_busy(error) and store.path is not None):
+                raise
+            # Another program holds the log locked past the busy timeout: the routine's end
+            # does not wait for it. The whole row, kept in memory, goes when it frees.
+            row = self._first_fields(progress) | fields
+            self._later = store._write_later(self.session_id, row)
+            self._status = (
+                f"the session log {store.path} is locked by another program: this session is "
+                f"kept and written as soon as it frees (waiting up to {store.lock_wait:g} s)"
+            )
+            return
         if final and self.session_id is not None:
             store._end(self.session_id)
 
@@ -1392,11 +1543,11 @@ class SessionRecorder:
         }
 
     def _failed(self, error: BaseException) -> None:
-        if self.status_line is None:
+        if self._status is None:
             where = (
                 "" if self._store is None or self._store.path is None else f" {self._store.path}"
             )
-            self.status_line = (
+            self._status = (
                 f"could not write this session to the log{where} ({_reason(error)}); "
                 "the routine carries on"
             )
