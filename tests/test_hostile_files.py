@@ -218,7 +218,7 @@ def test_every_folder_and_file_coach_makes_is_private_under_umask_000(tmp_path: 
             capture_output=True,
             timeout=60,
             check=True,
-            preexec_fn=lambda: os.umask(0),  # noqa: PLW1509 (no threads here)
+            preexec_fn=lambda: os.umask(0),  # no threads in this test process need it
         )
     made = [home.parent, home, *home.rglob("*")]
     assert len(made) > 6, made  # config, data, cache, the log, the list's cache...

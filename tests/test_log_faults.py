@@ -208,7 +208,9 @@ def test_a_read_only_file_system_still_reads_the_log(tmp_path: Path) -> None:
             result = coach("stats", home=home)
             assert "all time: 12 sessions" in result.stdout
 
-            result = coach("run", str(tmp_path / "tiny.toml"), "--plain", "--mute", "--no-sound", home=home)
+            result = coach(
+                "run", str(tmp_path / "tiny.toml"), "--plain", "--mute", "--no-sound", home=home
+            )
             assert "Done" in result.stdout
             assert "session log" in result.stderr and "not logged" in result.stderr
         finally:
@@ -239,7 +241,9 @@ def test_a_full_disk_still_reads_the_log_and_says_the_session_was_not_written(
         result = coach("log", home=home, preexec=limit)
         assert result.returncode == 0, result.stderr
         assert len(result.stdout.splitlines()) == 12
-        result = coach("run", str(routine), "--plain", "--mute", "--no-sound", home=home, preexec=limit)
+        result = coach(
+            "run", str(routine), "--plain", "--mute", "--no-sound", home=home, preexec=limit
+        )
         assert "Done" in result.stdout
         assert "session log" in result.stderr
         result = coach("log", home=home, preexec=limit)

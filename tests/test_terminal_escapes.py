@@ -164,7 +164,7 @@ def test_routine_error_lines_stay_one_line_whatever_the_name() -> None:
     with pytest.raises(RoutineError) as error:
         parse_routine(
             f'name = "{"n" * 100_000}"\n[[step]]\nname = "{"s" * 50_000}"\nkind = "x"\n'
-            'duration = 1\n',
+            "duration = 1\n",
             routine_id="long",
         )
     for line in str(error.value).splitlines():
