@@ -554,7 +554,7 @@ class SessionStore:
             # Read where it lies, into memory: what can be read is still shown.
             store = cls.in_memory()
             kept, known = store._copy_from(path)
-            store.incomplete = True
+            store.incomplete = known is None or kept < known
             store.status_line = (
                 f"the session log {path} is damaged ({reason}) and could not be moved aside "
                 f"({_reason(error)}); {_kept_words(kept, known)}, kept only until coach closes"
@@ -825,18 +825,18 @@ class SessionStore:
                 except Exception as problem:
                     failure = problem
             else:
-                failure = OSError(errno.EROFS, "the log is read-only here")
+                failure = OSError(errno.EROFS, "it cannot be written here")
             if failure is not None:
                 fresh = SessionStore.in_memory()
                 kept, known = fresh._copy_from(path, mine)
                 self.path = None
                 self._live_dir = None
                 self.writable = True
-                self.incomplete = True
+                self.incomplete = self.incomplete or known is None or kept < known
                 self.status_line = (
-                    f"the session log {path} is damaged ({reason}) and could not be replaced "
-                    f"({_reason(failure)}); {_kept_words(kept, known)}, kept only until coach "
-                    "closes"
+                    f"the session log {path} is damaged ({reason}) and could not be moved "
+                    f"aside ({_reason(failure)}); {_kept_words(kept, known)}, kept only until "
+                    "coach closes"
                 )
                 self._db = fresh._db
                 return True

@@ -250,6 +250,37 @@ def test_a_full_disk_still_reads_the_log_and_says_the_session_was_not_written(
         assert len(result.stdout.splitlines()) == 12  # the run above was not kept: and said so
 
 
+def test_damage_on_a_read_only_file_system_is_read_where_it_lies(tmp_path: Path) -> None:
+    home = tmp_path / "ro-damaged"
+    with tmpfs(home, "8m") as mounted:
+        path = seed(home, 30)
+        size, pages = _pages(path, "day_totals")
+        damage(path, pages[:1], size)
+        _read_only(home, mounted)
+        try:
+            result = coach("stats", home=home)
+            assert "all time: 30 sessions" in result.stdout
+            assert "could not be moved aside" in result.stderr
+            assert "all 30 sessions in it could be read" in result.stderr
+            assert result.returncode == 0
+        finally:
+            if not mounted:
+                for folder in (home, home / "data"):
+                    folder.chmod(0o700)
+
+
+def test_a_log_that_cannot_be_opened_fails_the_commands_that_read_it(coach_home: Path) -> None:
+    """Not an empty log in memory in its place: `export` would save nothing, and say so
+    with exit 0, to a backup script."""
+    (coach_home / "data" / "log.sqlite3").mkdir(parents=True)
+    for args in (["log"], ["stats"], ["export", "--format", "json"]):
+        result = coach(*args, home=coach_home)
+        assert result.returncode == 1, args
+        assert result.stdout == "", args
+        [line] = result.stderr.splitlines()
+        assert line.startswith("coach: cannot use the session log"), line
+
+
 # -- another process holding the lock ----------------------------------------------------------
 
 HOLDER = """
