@@ -281,7 +281,9 @@ def _long_number(shown: str, text: str) -> Problem:
     import re
 
     match = re.search(r"[0-9][0-9_]{999,}", text)
-    line = None if match is None else text.count("\n", 0, match.start()) + 1
+    if match is None:
+        return Problem(shown, "not valid TOML: a value that cannot be read")
+    line = text.count("\n", 0, match.start()) + 1
     return Problem(shown, "not valid TOML: a number with thousands of digits", line=line)
 
 
