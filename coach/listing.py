@@ -21,7 +21,9 @@ from coach.files import routine_files
 from coach.resources import builtin_routines_dir
 
 CACHE_NAME = "routine-list.json"
-_FORMAT = 2
+_FORMAT = 3
+"""Bumped when the loader reads files differently (3: limits, control characters, every
+*.toml entry listed): a cache of the old rules is read again."""
 
 
 class Listed(NamedTuple):

@@ -180,8 +180,8 @@ def test_the_loader_reads_any_file_in_bounded_memory(data: bytes) -> None:
 
 
 def test_the_largest_routine_the_format_allows_expands_in_bounded_memory() -> None:
-    """At every bound at once (4 hours, 2,000 sets and sides, 5,000 step cues, one-second
-    reps), the timeline stays a size a person could follow."""
+    """At every bound at once (2,000 sets and sides, 5,000 step cues, one-second reps), the
+    timeline stays a size a person could follow."""
     import tracemalloc
 
     steps = []
