@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from coach.catalog import discover
-from coach.listing import CACHE_NAME, listing
+from coach.listing import _FORMAT, CACHE_NAME, listing
 from coach.paths import cache_dir
 
 
@@ -65,8 +65,8 @@ def test_a_damaged_cache_is_ignored_and_written_anew(tmp_path: Path) -> None:
     cache.write_text("{not json")
     items = listing(user_dir=tmp_path)
     assert len(items) == 6
-    assert cache.read_text().startswith('{"format": 2')
-    cache.write_text('{"format": 2, "coach": "0.1.0", "files": {"x": {"stamp": 3}}}')
+    assert cache.read_text().startswith(f'{{"format": {_FORMAT}')
+    cache.write_text(f'{{"format": {_FORMAT}, "coach": "0.1.0", "files": {{"x": {{"stamp": 3}}}}}}')
     assert [i.id for i in listing(user_dir=tmp_path)] == [i.id for i in items]
 
 
