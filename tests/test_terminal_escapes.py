@@ -169,3 +169,25 @@ def test_routine_error_lines_stay_one_line_whatever_the_name() -> None:
         )
     for line in str(error.value).splitlines():
         assert len(line) < 200, line
+
+
+def test_the_back_feel_question_names_a_bracketed_routine_as_written() -> None:
+    """The question before a routine quotes its name: "[/]" in it once raised MarkupError."""
+    from coach.settings import Settings
+    from coach.tui.dialogs import FeelScreen
+
+    routine = parse_routine(
+        'name = "Hips [/] and [b]back"\n[[step]]\nname = "S"\nkind = "stretch"\nduration = 2\n',
+        routine_id="brackets",
+    )
+    harness = make_app(start=routine, settings=Settings(ask_back_feel=True))
+
+    async def go() -> None:
+        async with harness.app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = harness.app.screen
+            assert isinstance(screen, FeelScreen)
+            title = str(screen.query_one(".dialog-title", Static).render())
+            assert title.startswith("Hips [/] and [b]back: how does your back feel")
+
+    asyncio.run(go())
