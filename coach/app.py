@@ -65,6 +65,9 @@ class Services:
     """Makes the log's recorder for one routine, given the back-feel rating before it."""
     summary: Callable[[], Summary | None] = lambda: None
     """What the log says (streaks, minutes, ...), for the history screen; None: no log."""
+    log_news: Callable[[], str | None] = lambda: None
+    """A new line about the session log since last asked (damage a read met, and what was
+    kept of it), or None: shown as each summary is read."""
 
 
 class CoachApp(App[None]):
@@ -119,7 +122,7 @@ class CoachApp(App[None]):
     def _pick_contents(self) -> tuple[list[Entry], str]:
         """The routines and the header, found again each time the list shows: new files
         appear, and the streak counts the routine just done."""
-        summary = self.services.summary()
+        summary = self._summary()
         note = ""
         if summary is not None:
             streak = summary.current_streak
@@ -133,8 +136,17 @@ class CoachApp(App[None]):
         if message.entry.routine is not None and isinstance(self.screen, PickScreen):
             self.begin(message.entry.routine)
 
-    def on_pick_screen_history_wanted(self) -> None:
+    def _summary(self) -> Summary | None:
+        """The log's summary, telling anything the reading met (damage, and how much of the
+        log was kept): the history is never empty in silence."""
         summary = self.services.summary()
+        news = self.services.log_news()
+        if news:
+            self.notify(printable(news), severity="warning", timeout=12, markup=False)
+        return summary
+
+    def on_pick_screen_history_wanted(self) -> None:
+        summary = self._summary()
         if summary is None:
             self.notify("There is no session log to show.", severity="warning", timeout=4)
             return

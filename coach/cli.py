@@ -329,6 +329,21 @@ def _open_log(tell: Callable[[str], None] = _error, *, to_read: bool = True) -> 
     return store
 
 
+def log_news(store: SessionStore) -> Callable[[], str | None]:
+    """Asks the log for its status line when it changed since last asked (the one from
+    opening is told by the opener): damage a read met, and how much was kept."""
+    told = [store.status_line]
+
+    def news() -> str | None:
+        line = store.status_line
+        if line and line != told[-1]:
+            told.append(line)
+            return line
+        return None
+
+    return news
+
+
 def _told_since(store: SessionStore, told: str | None) -> None:
     """Say what the log met while being read (damage found by a query), if anything new."""
     if store.status_line and store.status_line != told:
@@ -563,6 +578,7 @@ def cmd_app(routine: object = None) -> int:
 
         services.recorder = recorder
         services.summary = lambda: store.summary(date.today())
+        services.log_news = log_news(store)
     app = CoachApp(services, routine=routine if isinstance(routine, Routine) else None)
     try:
         app.run()

@@ -347,3 +347,41 @@ def test_a_lock_held_past_the_bound_says_the_session_was_not_written(
     assert "locked" in recorder.status_line and "not written" in recorder.status_line
     with SessionStore.open(path) as store:
         assert [s.routine_id for s in store.sessions()] == ["desk-break"]
+
+
+# -- the app ---------------------------------------------------------------------------------
+
+
+def test_the_app_says_when_the_history_met_damage(coach_home: Path) -> None:
+    """The history screen reads the totals: damage met there is told, as a notice, and the
+    history shows every session copied to the new log (never an empty history in silence)."""
+    import asyncio
+    from datetime import date
+
+    from textual.widgets import Static
+
+    from coach.cli import log_news
+    from coach.tui.history import HistoryScreen
+    from tests.tui_helpers import make_app
+
+    path = seed(coach_home, 30)
+    size, pages = _pages(path, "day_totals")
+    damage(path, pages[:1], size)
+    store = SessionStore.open(path)
+    harness = make_app(store=store, today=date.today())
+    harness.app.services.log_news = log_news(store)  # as `coach` wires it
+
+    async def go() -> None:
+        async with harness.app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            messages = [n.message for n in harness.app._notifications]
+            assert any("was damaged" in m and "all 30 sessions" in m for m in messages), messages
+            await pilot.press("h")
+            await pilot.pause()
+            assert isinstance(harness.app.screen, HistoryScreen)
+            assert "30 sessions" in str(harness.app.screen.query_one("#weeks", Static).render())
+
+    try:
+        asyncio.run(go())
+    finally:
+        store.close()
