@@ -65,7 +65,7 @@ def test_the_app_starts_and_shows_every_hostile_file_as_one_line(tmp_path: Path)
                 await pilot.pause()
                 assert isinstance(harness.app.screen, PickScreen)
 
-    asyncio.run(go())
+    asyncio.run(asyncio.wait_for(go(), timeout=120))  # a hang fails, not stalls
 
 
 def test_the_real_app_starts_among_hostile_files_in_a_terminal(
