@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,8 @@ def resolve(ref: str, user_dir: Path | None = None, builtin_dir: Path | None = N
         (builtin_dir or builtin_routines_dir(), True),
     ):
         path = folder / f"{ref}.toml"
-        if path.is_file():
+        # Whatever is there (a FIFO, a dangling link): the loader names why it cannot be used.
+        if os.path.lexists(path):
             return load_routine(path, display_name=path.name if builtin else str(path))
     known = ", ".join(sorted(entry.id for entry in discover(user_dir, builtin_dir)))
     raise RoutineError([Problem(ref, f"no routine with this id (known: {known})")])

@@ -166,6 +166,12 @@ def test_list_shows_every_file_with_its_one_line(tmp_path: Path, coach_home: Pat
         assert any(f"broken: {where}{_expected(name)}" in line for line in lines), name
     assert len(lines) == len(BUILTINS) + len(CASES)
 
+    # By id too: what is not a file is named with its reason, not "no routine with this id".
+    for routine_id in ("fifo", "zero", "urandom", "folder", "loop", "dangling"):
+        result = coach("show", routine_id, home=coach_home)
+        expected = f"coach: {where}{_expected(routine_id + '.toml')}"
+        assert (result.returncode, result.stderr.splitlines()) == (1, [expected]), routine_id
+
     result = coach("show", "not-there", home=coach_home)
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
