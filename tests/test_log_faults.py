@@ -284,18 +284,20 @@ def test_a_log_that_cannot_be_opened_fails_the_commands_that_read_it(coach_home:
 # -- another process holding the lock ----------------------------------------------------------
 
 HOLDER = """
-import sqlite3, sys, time
+import sqlite3, sys
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN IMMEDIATE")
 print("held", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()  # until the test lets go
 db.execute("COMMIT")
 """
 
 
-def _hold_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
+def _hold_lock(path: Path) -> subprocess.Popen[str]:
+    """Another process holding the log's write lock until a line arrives on its stdin."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path), str(seconds)],
+        [sys.executable, "-c", HOLDER, str(path)],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -303,22 +305,41 @@ def _hold_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
     return holder
 
 
+def _let_go(holder: subprocess.Popen[str]) -> None:
+    assert holder.stdin is not None
+    with contextlib.suppress(OSError):
+        holder.stdin.write("\n")
+        holder.stdin.close()
+    holder.wait(timeout=30)
+
+
 def test_a_session_finished_under_a_held_lock_is_written_when_it_frees(
     coach_home: Path, tmp_path: Path
 ) -> None:
-    """Held from before the start until after the end (5 s): the session is kept in memory
-    and written, whole, as soon as the lock frees."""
+    """Held from before the start until after the end: the session is kept in memory, the
+    run says so, and it is written, whole, as soon as the lock frees."""
     path = seed(coach_home, 1)
     routine = tmp_path / "tiny.toml"
     routine.write_text(TINY)
-    holder = _hold_lock(path, 5)
+    holder = _hold_lock(path)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "coach", "run", str(routine), "--plain", "--mute", "--no-sound"],
+        env={**os.environ, "COACH_HOME": str(coach_home)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
-        result = coach("run", str(routine), "--plain", "--mute", "--no-sound", home=coach_home)
+        assert run.stderr is not None
+        first = run.stderr.readline()  # the routine is over, its session waits in memory
+        assert "is locked by another program" in first and "kept" in first, first
     finally:
-        holder.wait(timeout=30)
-    assert result.returncode == 0
-    assert "Done" in result.stdout
-    assert "locked" in result.stderr and "written" in result.stderr, result.stderr
+        _let_go(holder)
+    out, rest = run.communicate(timeout=60)
+    assert run.returncode == 0
+    assert "Done" in out
+    assert "was written once it freed" in rest, rest
     with SessionStore.open(path) as store:
         newest = store.sessions(limit=1)[0]
     assert newest.routine_id == "tiny"
@@ -334,15 +355,14 @@ def test_a_lock_held_past_the_bound_says_the_session_was_not_written(
     from tests.test_log_store import run_once
 
     path = seed(coach_home, 1)
-    holder = _hold_lock(path, 30)
+    holder = _hold_lock(path)
     try:
         store = SessionStore.open(path)
         store.lock_wait = 1.0
         recorder = run_once(store)
         store.close()
     finally:
-        holder.kill()
-        holder.wait(timeout=30)
+        _let_go(holder)
     assert recorder.status_line is not None
     assert "locked" in recorder.status_line and "not written" in recorder.status_line
     with SessionStore.open(path) as store:
