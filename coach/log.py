@@ -573,29 +573,29 @@ class SessionStore:
         """Copy every session that can be read from the damaged log ``source`` into this
         one, ids and all (the day and routine totals follow, by the triggers): how many were
         copied, and how many it held (None when that cannot be told)."""
-        rows, known = _salvage(source)
-        rows = [row for row in rows if row[0] not in skip]
-        if not rows:
-            return 0, known
         names = ", ".join(_COPIED)
         sql = f"INSERT OR IGNORE INTO sessions ({names}) VALUES ({', '.join('?' * len(_COPIED))})"
         count = "SELECT count(*) FROM sessions"
 
-        def write() -> int:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                before = int(self._db.execute(count).fetchone()[0])
-                # OR IGNORE: a row the damage garbled past its checks is left out, not all.
-                self._db.executemany(sql, rows)
-                after = int(self._db.execute(count).fetchone()[0])
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-            return after - before
+        def take(rows: list[tuple[Any, ...]]) -> None:
+            # OR IGNORE: a row read twice, or one the damage garbled past its checks, is
+            # left out, not the whole batch.
+            self._db.executemany(sql, [row for row in rows if row[0] not in skip])
 
         with self._mutex:
-            return self._retry(write), known
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    before = int(self._db.execute(count).fetchone()[0])
+                    known = _salvage(source, take)
+                    after = int(self._db.execute(count).fetchone()[0])
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                return 0, None  # the new log stays empty; the damaged file stays aside
+        return after - before, known
 
     @classmethod
     def _open_newer(cls, path: Path, version: int, look: sqlite3.Connection) -> SessionStore:
@@ -1159,41 +1159,54 @@ _COPIED = (*_COLUMNS, "local_day")
 _INDEXES = ("sessions_by_start", "sessions_by_day", "sessions_by_routine")
 
 
-def _salvage(source: Path) -> tuple[list[tuple[Any, ...]], int | None]:
-    """The sessions that can still be read from a damaged log, and how many it held (None
-    when that cannot be told).
+_SALVAGE_BATCH = 1000
 
-    First everything at once; when a damaged page stops that, every id the table or any of
-    its indexes still lists, each read on its own, so one bad page costs only the sessions
-    on it.
+
+def _salvage(source: Path, take: Callable[[list[tuple[Any, ...]]], None]) -> int | None:
+    """Hand ``take`` every session that can still be read from a damaged log, a batch at a
+    time (a log of 100,000 sessions is never all in memory); how many it held (None when
+    that cannot be told).
+
+    First everything in order; when a damaged page stops that, every id the table or any
+    of its indexes still lists, each read on its own, so one bad page costs only the
+    sessions on it (those already handed over come again; ``take`` ignores them).
     """
     select = f"SELECT {', '.join(_COPIED)} FROM sessions"
     try:
         if _has_foreign_header(source):
-            return [], None
+            return None
         connection = _connect(source, read_only=True)
     except (OSError, sqlite3.Error):
-        return [], None
+        return None
     try:
+        read = 0
         try:
-            rows = connection.execute(select + " ORDER BY id").fetchall()
-            return rows, len(rows)
-        except sqlite3.Error:
-            pass
+            cursor = connection.execute(select + " ORDER BY id")
+            while batch := cursor.fetchmany(_SALVAGE_BATCH):
+                take(batch)
+                read += len(batch)
+            return read
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.IntegrityError):
+                raise
         ids: set[int] = set()
         for scan in ["SELECT id FROM sessions"] + [
             f"SELECT id FROM sessions INDEXED BY {index}" for index in _INDEXES
         ]:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(sqlite3.DatabaseError):
                 for (session_id,) in connection.execute(scan):
                     ids.add(session_id)
-        rows = []
+        batch = []
         for session_id in sorted(ids):
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(sqlite3.DatabaseError):
                 row = connection.execute(select + " WHERE id = ?", (session_id,)).fetchone()
                 if row is not None:
-                    rows.append(row)
-        return rows, (len(ids) or None)
+                    batch.append(row)
+            if len(batch) >= _SALVAGE_BATCH:
+                take(batch)
+                batch = []
+        take(batch)
+        return len(ids) or None
     finally:
         connection.close()
 
