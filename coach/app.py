@@ -25,6 +25,7 @@ from coach.history import Summary, format_days
 from coach.routine import Routine
 from coach.session import Event
 from coach.settings import Settings
+from coach.showing import printable
 from coach.timeline import Timeline, build_timeline
 from coach.tui.audio import AppAudio
 from coach.tui.player import PlayerScreen, RunResult
@@ -39,8 +40,9 @@ AUDIO_AFTER = 0.4
 class Recorder(Protocol):
     """What the app needs of the session log for one routine."""
 
-    status_line: str | None
-    """One line to show when logging this session went wrong."""
+    @property
+    def status_line(self) -> str | None:
+        """One line to show when logging this session went wrong."""
 
     def on_events(self, events: Sequence[Event], now: float) -> None: ...
 
@@ -69,6 +71,9 @@ class Services:
     save_setting: Callable[[str, str], str | None] = lambda key, value: None
     """Keeps a setting chosen in the app (the theme) in config.toml; returns a line saying
     why it could not, or None."""
+    log_news: Callable[[], str | None] = lambda: None
+    """A new line about the session log since last asked (damage a read met, and what was
+    kept of it), or None: shown as each summary is read."""
 
 
 class CoachApp(App[None]):
@@ -99,7 +104,7 @@ class CoachApp(App[None]):
             # (measured: 0.2 s later when started from on_mount, 0.1 s at 0.15 s).
             self.set_timer(AUDIO_AFTER, self.services.audio.start)
         for line in self.services.notices:
-            self.notify(line, severity="warning", timeout=8)
+            self.notify(printable(line), severity="warning", timeout=8, markup=False)
         self._use_saved_theme()
         if self._first_routine is not None:
             self.begin(self._first_routine)
@@ -149,7 +154,7 @@ class CoachApp(App[None]):
     def _pick_contents(self) -> tuple[list[Entry], str]:
         """The routines and the header, found again each time the list shows: new files
         appear, and the streak counts the routine just done."""
-        summary = self.services.summary()
+        summary = self._summary()
         note = ""
         if summary is not None:
             streak = summary.current_streak
@@ -164,8 +169,17 @@ class CoachApp(App[None]):
         if message.entry.routine is not None and isinstance(self.screen, PickScreen):
             self.begin(message.entry.routine)
 
-    def on_pick_screen_history_wanted(self) -> None:
+    def _summary(self) -> Summary | None:
+        """The log's summary, telling anything the reading met (damage, and how much of the
+        log was kept): the history is never empty in silence."""
         summary = self.services.summary()
+        news = self.services.log_news()
+        if news:
+            self.notify(printable(news), severity="warning", timeout=12, markup=False)
+        return summary
+
+    def on_pick_screen_history_wanted(self) -> None:
+        summary = self._summary()
         if summary is None:
             self.notify("There is no session log to show.", severity="warning", timeout=4)
             return
@@ -211,7 +225,9 @@ class CoachApp(App[None]):
             self.show_pick()
             return
         if recorder is not None and recorder.status_line:
-            self.notify(recorder.status_line, severity="warning", timeout=8)
+            self.notify(
+                printable(recorder.status_line), severity="warning", timeout=8, markup=False
+            )
         from coach.tui.finish import FinishScreen
 
         finish = FinishScreen(

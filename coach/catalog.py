@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from coach import paths
+from coach.files import routine_files
 from coach.resources import builtin_routines_dir
 from coach.routine import Problem, Routine, RoutineError, load_routine
 
@@ -27,10 +29,10 @@ class Entry:
 
 def _scan(folder: Path, *, builtin: bool) -> list[Entry]:
     entries = []
-    try:
-        files = sorted(p for p in folder.glob("*.toml") if p.is_file())
-    except OSError:
-        return []
+    files, unreadable = routine_files(folder)
+    if unreadable is not None:
+        error = RoutineError([Problem(str(folder), unreadable)])
+        entries.append(Entry(folder.name, folder, builtin, error=error))
     for path in files:
         shown = path.name if builtin else str(path)
         try:
@@ -87,7 +89,8 @@ def resolve(ref: str, user_dir: Path | None = None, builtin_dir: Path | None = N
         (builtin_dir or builtin_routines_dir(), True),
     ):
         path = folder / f"{ref}.toml"
-        if path.is_file():
+        # Whatever is there (a FIFO, a dangling link): the loader names why it cannot be used.
+        if os.path.lexists(path):
             return load_routine(path, display_name=path.name if builtin else str(path))
     import difflib  # only on the error path
 

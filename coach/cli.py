@@ -229,32 +229,38 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"coach: {message}", file=sys.stderr)
+    from coach.showing import printable
+
+    print(f"coach: {printable(message)}", file=sys.stderr)
 
 
 def cmd_list(*, ids: bool = False) -> int:
     from coach.durations import format_total
     from coach.listing import listing
+    from coach.showing import printable
     from coach.text import cell_len, fit
 
     items = listing()
     if ids:
-        print("\n".join(item.id for item in items if item.error is None))
+        print("\n".join(printable(item.id) for item in items if item.error is None))
         return 0
     if not items:
         print("no routines found")
         return 0
-    width = max(cell_len(item.id) for item in items)
+    # File names are anybody's, and the cache is a file: nothing here drives the terminal.
+    shown_ids = [printable(item.id) for item in items]
+    width = max(cell_len(shown) for shown in shown_ids)
     good = [item for item in items if item.error is None]
-    name_width = max((cell_len(item.name) for item in good), default=10)
-    for item in items:
+    name_width = max((cell_len(printable(item.name)) for item in good), default=10)
+    for shown_id, item in zip(shown_ids, items, strict=True):
         if item.error is not None:
-            print(f"{fit(item.id, width)}  broken: {item.error}")
+            print(f"{fit(shown_id, width)}  broken: {printable(item.error)}")
             continue
         length = format_total(item.total, item.open_steps)
-        tags = ", ".join(item.tags)
+        tags = printable(", ".join(item.tags))
         mine = "" if item.builtin else "  (yours)"
-        print(f"{fit(item.id, width)}  {fit(item.name, name_width)}  {length:>7}  {tags}{mine}")
+        name = printable(item.name)
+        print(f"{fit(shown_id, width)}  {fit(name, name_width)}  {length:>7}  {tags}{mine}")
     return 0
 
 
@@ -273,11 +279,12 @@ def _load(ref: str) -> object:
 def cmd_show(ref: str, *, timeline: bool = False) -> int:
     from coach.report import describe_routine
     from coach.routine import Routine
+    from coach.showing import printable
 
     routine = _load(ref)
     if not isinstance(routine, Routine):
         return 1
-    print(describe_routine(routine, with_timeline=timeline))
+    print(printable(describe_routine(routine, with_timeline=timeline), newlines=True))
     return 0
 
 
@@ -285,6 +292,7 @@ def cmd_validate(paths: Sequence[str]) -> int:
     from pathlib import Path
 
     from coach.routine import RoutineError, load_routine
+    from coach.showing import printable
     from coach.text import plural
 
     broken = 0
@@ -296,7 +304,7 @@ def cmd_validate(paths: Sequence[str]) -> int:
             for problem in error.problems:
                 print(problem)
             continue
-        print(f"{name}: ok ({routine.name}, {plural(len(routine.steps), 'step')})")
+        print(printable(f"{name}: ok ({routine.name}, {plural(len(routine.steps), 'step')})"))
     if len(paths) > 1:
         print(f"{len(paths) - broken} valid, {broken} broken")
     return 1 if broken else 0
@@ -321,10 +329,20 @@ def cmd_run(ref: str, *, plain: bool, mute: bool = False, no_sound: bool = False
         with plain_cues(timeline, speak=not mute, sounds=not no_sound) as listeners:
             # The log listens last: its disk write never delays a cue.
             everyone = [*listeners, *record]
-            return plain_main(timeline, clock=MonotonicClock(), listeners=everyone)
+            code = plain_main(timeline, clock=MonotonicClock(), listeners=everyone)
     finally:
         if store is not None:
-            store.close()
+            _close_log(store)
+    # A session that could not be written is a run that did not do all of its job.
+    return 1 if store is not None and store.unwritten else code
+
+
+def _close_log(store: SessionStore) -> None:
+    """Close the log (it waits, bounded, for a session kept for another program's lock) and
+    say how any such session ended."""
+    store.close()
+    for line in store.late_lines:
+        _error(line)
 
 
 def _session_log(timeline: Timeline) -> tuple[SessionStore | None, list[Listener]]:
@@ -350,10 +368,15 @@ def _session_log(timeline: Timeline) -> tuple[SessionStore | None, list[Listener
     return store, [record]
 
 
-def _open_log(tell: Callable[[str], None] = _error) -> SessionStore | None:
+def _open_log(tell: Callable[[str], None] = _error, *, to_read: bool = True) -> SessionStore | None:
     """The session log, or None without sqlite3; ``tell`` gets its problems, one line each
-    (the commands print them, the app shows them)."""
+    (the commands print them, the app shows them).
+
+    ``to_read``: for the commands that show the log. A log file that exists but cannot be
+    opened is then None too (they exit 1): an empty log in memory in its place would answer
+    "no sessions", and an export would save nothing and say it went well."""
     try:
+        from coach import paths
         from coach.log import SessionStore
     except ImportError as error:  # a Python built without sqlite3
         tell(f"no session log ({error})")
@@ -361,28 +384,58 @@ def _open_log(tell: Callable[[str], None] = _error) -> SessionStore | None:
     store = SessionStore.open()
     if store.status_line:
         tell(store.status_line)
+    if to_read and store.path is None and paths.log_file().exists():
+        store.close()
+        return None
     return store
+
+
+def log_news(store: SessionStore) -> Callable[[], str | None]:
+    """Asks the log for its status line when it changed since last asked (the one from
+    opening is told by the opener): damage a read met, and how much was kept."""
+    told = [store.status_line]
+
+    def news() -> str | None:
+        line = store.status_line
+        if line and line != told[-1]:
+            told.append(line)
+            return line
+        return None
+
+    return news
+
+
+def _told_since(store: SessionStore, told: str | None) -> None:
+    """Say what the log met while being read (damage found by a query), if anything new."""
+    if store.status_line and store.status_line != told:
+        _error(store.status_line)
 
 
 def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int | None) -> int:
     """``coach log``: recent sessions, one line each, newest first."""
     from coach.durations import format_clock
-    from coach.showing import quote
+    from coach.showing import printable, quote
     from coach.text import cell_len, fit, plural
 
     store = _open_log()
     if store is None:
         return 1
+    told = store.status_line
     try:
         if limit is None and since is None and routine is None:
             limit = LOG_LIMIT
         records = store.sessions(since=since, routine=routine, limit=limit)
     finally:
         store.close()
+    _told_since(store, told)
+    failed = 1 if store.incomplete else 0
     if not records:
-        print("no sessions logged" + (" that match" if since or routine else " yet"))
-        return 0
-    width = min(28, max(cell_len(r.routine_name) for r in records))
+        if not failed:  # never "no sessions" when the log could not be read whole
+            print("no sessions logged" + (" that match" if since or routine else " yet"))
+        return failed
+    # What the log holds is shown, never obeyed: it is a file anybody could have written.
+    names = {r.id: printable(r.routine_name) for r in records}
+    width = min(28, max(cell_len(name) for name in names.values()))
     for r in records:
         start = r.local_start
         when = start.strftime("%Y-%m-%d %H:%M")
@@ -393,7 +446,7 @@ def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int
             steps += f", {r.steps_skipped} skipped"
         parts = [
             when,
-            fit(r.routine_name, width),
+            fit(names[r.id], width),
             f"{format_clock(r.active_seconds):>7} of {format_clock(r.planned_seconds):<5}",
             f"{steps:<22}",
             f"{r.status:<11}",
@@ -403,7 +456,7 @@ def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int
         if r.note:
             parts.append(quote(r.note, limit=60))
         print("  ".join(parts).rstrip())
-    return 0
+    return failed
 
 
 def _local_offset(moment: datetime) -> timedelta | None:
@@ -421,19 +474,24 @@ def cmd_stats(*, weeks: int = 8) -> int:
 
     from coach.durations import format_length
     from coach.history import format_days, week_start
+    from coach.showing import printable
     from coach.text import cell_len, fit
 
     store = _open_log()
     if store is None:
         return 1
     today = date.today()
+    told = store.status_line
     try:
         summary = store.summary(today)
     finally:
         store.close()
+    _told_since(store, told)
+    failed = 1 if store.incomplete else 0
     if not summary.total_sessions:
-        print("no sessions logged yet: follow a routine with `coach run ID`")
-        return 0
+        if not failed:
+            print("no sessions logged yet: follow a routine with `coach run ID`")
+        return failed
     print(
         f"streak: {format_days(summary.current_streak)} (best: {format_days(summary.best_streak)})"
     )
@@ -461,15 +519,17 @@ def cmd_stats(*, weeks: int = 8) -> int:
         print(f"  {first.isoformat()}  {format_length(minutes * 60):>12}  {label}".rstrip())
     print()
     print("per routine:")
-    id_width = max(cell_len(t.routine_id) for t in summary.per_routine)
-    name_width = min(28, max(cell_len(t.name) for t in summary.per_routine))
-    for total in summary.per_routine:
+    ids = [printable(t.routine_id) for t in summary.per_routine]
+    names = [printable(t.name) for t in summary.per_routine]
+    id_width = max(cell_len(shown) for shown in ids)
+    name_width = min(28, max(cell_len(name) for name in names))
+    for shown_id, name, total in zip(ids, names, summary.per_routine, strict=True):
         sessions = "1 session" if total.sessions == 1 else f"{total.sessions} sessions"
         print(
-            f"  {fit(total.routine_id, id_width)}  {fit(total.name, name_width)}  "
+            f"  {fit(shown_id, id_width)}  {fit(name, name_width)}  "
             f"{sessions:>14}  {format_length(total.minutes * 60):>12}"
         )
-    return 0
+    return failed
 
 
 def _average(value: float | None) -> str:
@@ -542,11 +602,12 @@ def cmd_schema() -> int:
 def cmd_paths() -> int:
     from coach import paths
     from coach.resources import builtin_routines_dir
+    from coach.showing import printable
 
-    print(f"your routines: {paths.user_routines_dir()}")
-    print(f"config:        {paths.config_dir() / 'config.toml'}")
-    print(f"log:           {paths.log_file()}")
-    print(f"built-in:      {builtin_routines_dir()}")
+    print(printable(f"your routines: {paths.user_routines_dir()}"))
+    print(printable(f"config:        {paths.config_dir() / 'config.toml'}"))
+    print(printable(f"log:           {paths.log_file()}"))
+    print(printable(f"built-in:      {builtin_routines_dir()}"))
     return 0
 
 
@@ -571,7 +632,7 @@ def cmd_app(routine: object = None, *, mute: bool = False, no_sound: bool = Fals
         settings = dataclasses.replace(
             settings, speak=settings.speak and not mute, sounds=settings.sounds and not no_sound
         )
-    store = _open_log(problems.append)
+    store = _open_log(problems.append, to_read=False)
     services = Services(
         clock=MonotonicClock(),
         settings=settings,
@@ -591,12 +652,15 @@ def cmd_app(routine: object = None, *, mute: bool = False, no_sound: bool = Fals
 
         services.recorder = recorder
         services.summary = lambda: store.summary(date.today())
+        services.log_news = log_news(store)
     app = CoachApp(services, routine=routine if isinstance(routine, Routine) else None)
     try:
         app.run()
     finally:
         if store is not None:
-            store.close()
+            _close_log(store)
+    if store is not None and store.unwritten:
+        return 1
     return app.return_code or 0
 
 

@@ -11,6 +11,10 @@ from coach.text import plural
 
 MAX_DURATION = 4 * 3600.0
 """The longest duration a routine may give anything: four hours."""
+MIN_DURATION = 1.0
+"""The shortest: one second (``prepare``, ``rest`` and ``set_rest`` may also be 0). Below it
+a timer cannot be followed, and a rep count of a thousandth of a second floods the screen."""
+RANGE = "durations are 1s to 4h"
 
 _UNITS = re.compile(
     r"""^\s*
@@ -28,6 +32,11 @@ HINT = "use 30s, 1m30s or 1:30"
 class DurationError(ValueError):
     """A value that is not a duration; the message is ready to show."""
 
+    def __init__(self, message: str, *, out_of_range: bool = False) -> None:
+        super().__init__(message)
+        self.out_of_range = out_of_range
+        """True for a duration that reads well but is too short or too long."""
+
 
 def parse_duration(value: object, *, allow_zero: bool = False) -> float:
     """Seconds from a routine file's duration value.
@@ -41,25 +50,31 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> float:
         seconds = _parse_text(value)
         if seconds is None:
             raise DurationError(f"{_show(value)} is not a duration ({HINT})")
+    elif isinstance(value, int) and abs(value) > MAX_DURATION:
+        seconds = math.inf if value > 0 else -math.inf  # float() of a 400-digit int overflows
     else:
         seconds = float(value)
         if not math.isfinite(seconds):
             raise DurationError(f"{_show(value)} is not a duration ({HINT})")
     if seconds < 0 or (seconds == 0 and not allow_zero):
         raise DurationError(f"{_show(value)} must be more than 0")
+    if 0 < seconds < MIN_DURATION:
+        raise DurationError(f"{_show(value)} is shorter than 1 second ({RANGE})", out_of_range=True)
     if seconds > MAX_DURATION:
-        raise DurationError(f"{_show(value)} is longer than 4 hours")
+        raise DurationError(f"{_show(value)} is longer than 4 hours", out_of_range=True)
     return seconds
 
 
 def _parse_text(text: str) -> float | None:
+    # Floats throughout: a 400-digit count of minutes is infinitely long, not an OverflowError
+    # (int + float overflows; float("1" * 400) is inf).
     match = _CLOCK.match(text)
     if match:
-        if int(match["m"]) >= 60 and match["h"] is not None:
+        if float(match["m"]) >= 60 and match["h"] is not None:
             return None
         if float(match["s"]) >= 60:
             return None
-        return float(match["h"] or 0) * 3600 + int(match["m"]) * 60 + float(match["s"])
+        return float(match["h"] or 0) * 3600 + float(match["m"]) * 60 + float(match["s"])
     match = _UNITS.match(text)
     if not match or not any(match.group(k) for k in "hms"):
         return None

@@ -11,16 +11,19 @@ neither.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from pathlib import Path
 from typing import NamedTuple
 
 from coach import __version__, paths
+from coach.files import routine_files
 from coach.resources import builtin_routines_dir
 
 CACHE_NAME = "routine-list.json"
-_FORMAT = 2
+_FORMAT = 3
+"""Bumped when the loader reads files differently (3: limits, control characters, every
+*.toml entry listed): a cache of the old rules is read again."""
 
 
 class Listed(NamedTuple):
@@ -35,13 +38,6 @@ class Listed(NamedTuple):
     builtin: bool
     error: str | None
     """The first problem of a broken file, one line."""
-
-
-def _files(folder: Path) -> list[Path]:
-    try:
-        return sorted(p for p in folder.glob("*.toml") if p.is_file())
-    except OSError:
-        return []
 
 
 def _stamp(path: Path) -> list[int] | None:
@@ -104,13 +100,9 @@ def _from_cache(entry: object, stamp: list[int], builtin: bool) -> Listed | None
 
 def _write_cache(path: Path, files: dict[str, dict[str, object]]) -> None:
     data = {"format": _FORMAT, "coach": __version__, "files": files}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs the next list its speed
+    # A cache that cannot be written only costs the next list its speed.
+    with contextlib.suppress(OSError):
+        paths.write_private(path, json.dumps(data).encode("utf-8"))
 
 
 def listing(
@@ -130,9 +122,14 @@ def listing(
         (user_dir or paths.user_routines_dir(), False),
     ):
         group = []
-        for path in _files(folder):
+        files, unreadable = routine_files(folder)
+        if unreadable is not None:
+            reason = f"{folder}: {unreadable}"
+            group.append(Listed(folder.name, folder.name, 0.0, False, (), builtin, reason))
+        for path in files:
             stamp = _stamp(path)
-            if stamp is None:
+            if stamp is None:  # a dangling link or a loop: the loader says which
+                group.append(_load(path, builtin))
                 continue
             key = str(path)
             item = _from_cache(cached.get(key), stamp, builtin)

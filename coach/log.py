@@ -66,6 +66,11 @@ QUICK_BUSY_MS = 20
 must not stall on a log someone else holds locked."""
 WRITE_ATTEMPTS = 4
 """Attempts at a write that must land (the start of a session, its end, the ratings)."""
+LOCK_WAIT = 30.0
+"""Seconds a finished session waits, kept in memory, for a log another program holds
+locked (a backup tool, a database browser left open). The routine's end never waits: the
+session is written in the background as soon as the lock frees, and a command waits at
+most this long on its way out."""
 NOTE_LIMIT = 2000
 
 _TOTALS = {
@@ -260,17 +265,32 @@ class _Busy(Exception):
     """Another process holds the log's write lock; a progress write leaves it for later."""
 
 
+class _Later:
+    """A finished session kept in memory until another program lets go of the log's lock."""
+
+    def __init__(self, session_id: int | None, fields: dict[str, object]) -> None:
+        self.session_id = session_id
+        """Its row, when one was written before the lock was taken; else it is inserted."""
+        self.fields = fields
+        self.settled = threading.Event()
+        self.line: str | None = None
+        """How it ended, for the person: written once the lock freed, or not written."""
+        self.written = False
+
+
 class _Damaged(Exception):
     """The file is not SQLite, not a coach log, or SQLite finds it malformed."""
 
 
 def _private_folder(folder: Path, *, fix: bool) -> None:
-    """Make ``folder`` (0700 when created); with ``fix``, take away others' access."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Make ``folder`` (0700 when created); with ``fix``, take away others' access (where
+    that can be done: a read-only file system keeps its modes, and is still read)."""
+    paths.private_folder(folder)
     if fix and os.name != "nt":
         mode = folder.stat().st_mode & 0o777
         if mode & 0o077:
-            os.chmod(folder, mode & 0o700)
+            with contextlib.suppress(OSError):
+                os.chmod(folder, mode & 0o700)
 
 
 def _fix_file_modes(path: Path) -> None:
@@ -436,6 +456,14 @@ class SessionStore:
         self._live_dir = None if path is None else path.with_name(path.name + ".live")
         self._closed = False
         self._seen: os.stat_result | None = None
+        self.incomplete = False
+        """True when an answer may lack sessions the log held (damage lost some, or the
+        file could not be read): the commands show what they have and exit 1."""
+        self.lock_wait = LOCK_WAIT
+        """Seconds a finished session waits in memory for a log held locked elsewhere."""
+        self._later: list[_Later] = []
+        self._later_thread: threading.Thread | None = None
+        self._later_deadline = 0.0
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -468,8 +496,13 @@ class SessionStore:
     def _open_file(cls, path: Path, *, fix_folder: bool, tries: int = 3) -> SessionStore:
         if tries <= 0:
             raise OSError(errno.EIO, "it is damaged again each time it is made anew")
-        _private_folder(path.parent, fix=fix_folder)
-        _create_private(path)
+        try:
+            _private_folder(path.parent, fix=fix_folder)
+            _create_private(path)
+        except OSError:
+            if not path.is_file():
+                raise
+            # A read-only file system, or a full one: reading needs no write access.
         seen = path.stat()
         if _has_foreign_header(path):
             return cls._replace_damaged(path, seen, "not an SQLite file", fix_folder, tries)
@@ -493,23 +526,22 @@ class SessionStore:
             connection.close()
             if isinstance(error, sqlite3.DatabaseError) and _is_damage(error):
                 return cls._replace_damaged(path, seen, _reason(error), fix_folder, tries)
-            return cls._open_read_only(
-                path,
-                f"cannot write to the session log {path} ({_reason(error)}); "
-                "this session is not logged",
-            )
+            return cls._open_read_only(path, _cannot_write(path, error))
         store = cls(connection, path=path, writable=True)
         store._seen = seen
-        _fix_file_modes(path)
-        assert store._live_dir is not None
-        _private_folder(store._live_dir, fix=True)
         try:
+            _fix_file_modes(path)
+            assert store._live_dir is not None
+            _private_folder(store._live_dir, fix=True)
             store._sweep()
         except sqlite3.DatabaseError as error:
             connection.close()
             if isinstance(error, sqlite3.OperationalError) or not _is_damage(error):
-                raise
+                return cls._open_read_only(path, _cannot_write(path, error))
             return cls._replace_damaged(path, seen, _reason(error), fix_folder, tries)
+        except OSError as error:
+            connection.close()
+            return cls._open_read_only(path, _cannot_write(path, error))
         return store
 
     @classmethod
@@ -519,17 +551,51 @@ class SessionStore:
         try:
             moved = _move_aside(path, seen)
         except OSError as error:
-            return cls.in_memory(
+            # Read where it lies, into memory: what can be read is still shown.
+            store = cls.in_memory()
+            kept, known = store._copy_from(path)
+            store.incomplete = known is None or kept < known
+            store.status_line = (
                 f"the session log {path} is damaged ({reason}) and could not be moved aside "
-                f"({_reason(error)}); sessions are kept only until coach closes"
+                f"({_reason(error)}); {_kept_words(kept, known)}, kept only until coach closes"
             )
+            return store
         store = cls._open_file(path, fix_folder=fix_folder, tries=tries - 1)
         if moved is not None:
-            store.status_line = (
-                f"the session log {path} was damaged ({reason}); "
-                f"moved it to {moved.name} and started a new one"
-            )
+            kept, known = store._copy_from(moved) if store.writable else (0, None)
+            store.incomplete = store.incomplete or known is None or kept < known
+            store.status_line = _damage_line(path, reason, moved, kept, known)
         return store
+
+    def _copy_from(
+        self, source: Path, skip: frozenset[int] = frozenset()
+    ) -> tuple[int, int | None]:
+        """Copy every session that can be read from the damaged log ``source`` into this
+        one, ids and all (the day and routine totals follow, by the triggers): how many were
+        copied, and how many it held (None when that cannot be told)."""
+        names = ", ".join(_COPIED)
+        sql = f"INSERT OR IGNORE INTO sessions ({names}) VALUES ({', '.join('?' * len(_COPIED))})"
+        count = "SELECT count(*) FROM sessions"
+
+        def take(rows: list[tuple[Any, ...]]) -> None:
+            # OR IGNORE: a row read twice, or one the damage garbled past its checks, is
+            # left out, not the whole batch.
+            self._db.executemany(sql, [row for row in rows if row[0] not in skip])
+
+        with self._mutex:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    before = int(self._db.execute(count).fetchone()[0])
+                    known = _salvage(source, take)
+                    after = int(self._db.execute(count).fetchone()[0])
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                return 0, None  # the new log stays empty; the damaged file stays aside
+        return after - before, known
 
     @classmethod
     def _open_newer(cls, path: Path, version: int, look: sqlite3.Connection) -> SessionStore:
@@ -595,6 +661,28 @@ class SessionStore:
     ) -> list[SessionRecord]:
         """Sessions, newest first: from the local day ``since`` on, of one ``routine`` id,
         at most ``limit``. A session whose process is gone reads as interrupted."""
+        return self._reading(
+            partial(self._sessions, since=since, routine=routine, limit=limit), list
+        )
+
+    def _reading(self, query: Callable[[], _T], empty: Callable[[], _T]) -> _T:
+        """Run a query. Damage found on the way: the file is replaced by a new one holding
+        every session that could be read, and the query asked again of that (so the answer
+        is never "no sessions" for want of a totals page). Any other failure: ``empty()``,
+        :attr:`status_line` says why and :attr:`incomplete` is set."""
+        for attempt in range(2):
+            try:
+                return query()
+            except (sqlite3.Error, OSError, ValueError) as error:
+                if attempt == 0 and self._read_damaged(error):
+                    continue
+                self._read_failed(error)
+                break
+        return empty()
+
+    def _sessions(
+        self, *, since: date | None = None, routine: str | None = None, limit: int | None = None
+    ) -> list[SessionRecord]:
         sql = [_SELECT]
         where: list[str] = []
         values: list[object] = []
@@ -610,38 +698,33 @@ class SessionStore:
         if limit is not None:
             sql.append("LIMIT ?")
             values.append(max(0, limit))
-        try:
-            with self._mutex:
-                rows = self._db.execute(" ".join(sql), values).fetchall()
-                return [self._record(row) for row in rows]
-        except (sqlite3.Error, OSError, ValueError) as error:
-            self._read_failed(error)
-            return []
+        with self._mutex:
+            rows = self._db.execute(" ".join(sql), values).fetchall()
+            return [self._record(row) for row in rows]
 
     def summary(self, today: date) -> Summary:
         """Everything the history screen shows, added up in SQL; ``today`` is the person's
         local date."""
-        try:
-            with self._mutex:
-                day_rows = self._db.execute(
-                    "SELECT local_day, active_ms, completed, feel_before_sum, feel_before_n, "
-                    "feel_after_sum, feel_after_n FROM day_totals"
-                ).fetchall()
-                routine_rows = self._db.execute(
-                    "SELECT routine_id, sessions, completed, active_ms FROM routine_totals"
-                ).fetchall()
-                names = {
-                    rid: self._db.execute(
-                        "SELECT routine_name FROM sessions WHERE routine_id = ? "
-                        "ORDER BY started_utc DESC LIMIT 1",
-                        (rid,),
-                    ).fetchone()
-                    for rid, *_ in routine_rows
-                }
-                recent = self.sessions(limit=history.RECENT)
-        except (sqlite3.Error, OSError, ValueError) as error:
-            self._read_failed(error)
-            return history.empty_summary(today)
+        return self._reading(partial(self._summary, today), partial(history.empty_summary, today))
+
+    def _summary(self, today: date) -> Summary:
+        with self._mutex:
+            day_rows = self._db.execute(
+                "SELECT local_day, active_ms, completed, feel_before_sum, feel_before_n, "
+                "feel_after_sum, feel_after_n FROM day_totals"
+            ).fetchall()
+            routine_rows = self._db.execute(
+                "SELECT routine_id, sessions, completed, active_ms FROM routine_totals"
+            ).fetchall()
+            names = {
+                rid: self._db.execute(
+                    "SELECT routine_name FROM sessions WHERE routine_id = ? "
+                    "ORDER BY started_utc DESC LIMIT 1",
+                    (rid,),
+                ).fetchone()
+                for rid, *_ in routine_rows
+            }
+            recent = self._sessions(limit=history.RECENT)
         days: dict[date, float] = {}
         completed_days: list[date] = []
         feel: list[history.FeelPoint] = []
@@ -707,43 +790,67 @@ class SessionStore:
             updated_utc=_moment(values["updated_utc"]),
         )
 
+    def _read_damaged(self, error: BaseException) -> bool:
+        return isinstance(error, sqlite3.DatabaseError) and self._damaged(error)
+
     def _read_failed(self, error: BaseException) -> None:
-        if isinstance(error, sqlite3.DatabaseError) and self._damaged(error):
-            return
         where = self.path if self.path is not None else "in memory"
         self.status_line = f"cannot read the session log {where} ({_reason(error)})"
+        self.incomplete = True
 
     def _damaged(self, error: sqlite3.DatabaseError) -> bool:
-        """A query found the file damaged: move it aside and carry on with a new one.
-        False when the error is not damage or nothing could be done."""
-        if not _is_damage(error) or self.path is None or not self.writable or self._closed:
+        """A query found the file damaged: move it aside, start a new one and copy into it
+        every session that can still be read (the totals follow). A file that cannot be
+        moved (read-only) is read where it lies, into memory. False when the error is not
+        damage or nothing could be done."""
+        if not _is_damage(error) or self.path is None or self._closed:
             return False
         path = self.path
+        reason = _reason(error)
         with self._mutex:
+            # This process's running sessions are written again, whole, by their recorders.
+            mine = frozenset(self._live)
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             for lock in self._live.values():
                 if lock is not None:
                     lock.release()
             self._live.clear()
-            try:
-                moved = _move_aside(path, self._seen)
-                fresh = SessionStore._open_file(path, fix_folder=False)
-            except Exception as failure:
-                self._db = SessionStore.in_memory()._db
+            failure: Exception | None = None
+            moved: Path | None = None
+            if self.writable:
+                try:
+                    moved = _move_aside(path, self._seen)
+                    fresh = SessionStore._open_file(path, fix_folder=False)
+                except Exception as problem:
+                    failure = problem
+            else:
+                failure = OSError(errno.EROFS, "it cannot be written here")
+            if failure is not None:
+                fresh = SessionStore.in_memory()
+                kept, known = fresh._copy_from(path, mine)
                 self.path = None
                 self._live_dir = None
+                self.writable = True
+                self.incomplete = self.incomplete or known is None or kept < known
                 self.status_line = (
-                    f"the session log {path} is damaged ({_reason(error)}) and could not be "
-                    f"replaced ({_reason(failure)}); sessions are kept only until coach closes"
+                    f"the session log {path} is damaged ({reason}) and could not be moved "
+                    f"aside ({_reason(failure)}); {_kept_words(kept, known)}, kept only until "
+                    "coach closes"
                 )
+                self._db = fresh._db
                 return True
+            kept, known = (0, None)
+            if moved is not None and fresh.writable:
+                kept, known = fresh._copy_from(moved, mine)
             self._db, self.writable, self._seen = fresh._db, fresh.writable, fresh._seen
-            self.status_line = fresh.status_line or (
-                f"the session log {path} was damaged ({_reason(error)}); "
-                + (f"moved it to {moved.name} and " if moved is not None else "")
-                + "started a new one"
-            )
+            if moved is None:  # another coach moved it a moment ago, and copied it
+                self.status_line = fresh.status_line or (
+                    f"the session log {path} was damaged ({reason}); another coach replaced it"
+                )
+            else:
+                self.incomplete = self.incomplete or known is None or kept < known
+                self.status_line = _damage_line(path, reason, moved, kept, known)
         return True
 
     def _guarded(self, action: Callable[[], _T]) -> _T:
@@ -861,9 +968,105 @@ class SessionStore:
         if lock is not None:
             lock.release()
 
+    @property
+    def late_lines(self) -> list[str]:
+        """How each finished session that waited for another program's lock ended, one line
+        each (read after :meth:`close`, which waits for them)."""
+        return [later.line for later in self._later if later.line is not None]
+
+    @property
+    def unwritten(self) -> int:
+        """Finished sessions that waited for the lock and were not written: a command that
+        ran one exits 1."""
+        return sum(1 for later in self._later if not later.written)
+
+    def _write_later(self, session_id: int | None, fields: dict[str, object]) -> _Later:
+        """Keep a finished session in memory and write it, on a thread of its own, as soon
+        as another program lets go of the log's lock (within :attr:`lock_wait`)."""
+        later = _Later(session_id, fields)
+        with self._mutex:
+            self._later.append(later)
+            if self._later_thread is None:
+                self._later_deadline = time.monotonic() + self.lock_wait
+                self._later_thread = threading.Thread(
+                    target=self._write_waiting, name="coach-log-later", daemon=True
+                )
+                self._later_thread.start()
+        return later
+
+    def _write_waiting(self) -> None:
+        path = self.path
+        assert path is not None
+        connection: sqlite3.Connection | None = None
+        failure: str | None = None
+        try:
+            # Its own connection: the store's stays free for reading (the history screen)
+            # while this one waits in SQLite's busy handler.
+            connection = _connect(path)
+            while True:
+                with self._mutex:
+                    waiting = [later for later in self._later if not later.settled.is_set()]
+                left = self._later_deadline - time.monotonic()
+                if not waiting or left <= 0:
+                    break
+                connection.execute(f"PRAGMA busy_timeout = {int(min(left, 2.0) * 1000)}")
+                began = time.monotonic()
+                try:
+                    for later in waiting:
+                        self._write_row(connection, later)
+                except sqlite3.OperationalError as error:
+                    if not _is_busy(error):
+                        raise
+                    if time.monotonic() - began < 0.1:  # busy without SQLite's wait
+                        time.sleep(0.1)
+        except (sqlite3.Error, OSError) as error:
+            failure = _reason(error)
+        finally:
+            if connection is not None:
+                connection.close()
+            with self._mutex:
+                for later in self._later:
+                    if later.settled.is_set():
+                        continue
+                    later.line = (
+                        f"could not write this session to the log {path} ({failure})"
+                        if failure
+                        else f"the session log {path} stayed locked by another program for "
+                        f"{self.lock_wait:g} s: this session was not written"
+                    )
+                    later.settled.set()
+
+    def _write_row(self, connection: sqlite3.Connection, later: _Later) -> None:
+        with self._mutex:
+            fields = dict(later.fields)
+        names = list(fields)
+        done = False
+        if later.session_id is not None:
+            sql = f"UPDATE sessions SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?"
+            done = connection.execute(sql, [*fields.values(), later.session_id]).rowcount > 0
+        if not done:
+            sql = (
+                f"INSERT INTO sessions ({', '.join(names)}) "
+                f"VALUES ({', '.join('?' for _ in names)})"
+            )
+            later.session_id = connection.execute(sql, list(fields.values())).lastrowid
+        with self._mutex:
+            if later.fields != fields:
+                return  # ratings came in meanwhile: written on the next round
+            later.written = True
+            later.line = (
+                f"the session log {self.path} was locked by another program; this session "
+                "was written once it freed"
+            )
+            later.settled.set()
+        if later.session_id is not None:
+            self._end(later.session_id)
+
     def _write(self, action: Callable[[], sqlite3.Cursor], wait: bool) -> sqlite3.Cursor:
         if wait:
-            return self._retry(action)
+            # One busy timeout (2 s: another coach's write takes a millisecond); a lock held
+            # longer is another program's, and the session waits for it in memory instead.
+            return self._retry(action, attempts=1)
         self._db.execute(f"PRAGMA busy_timeout = {QUICK_BUSY_MS}")
         try:
             return action()
@@ -874,21 +1077,26 @@ class SessionStore:
         finally:
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
-    def _retry(self, action: Callable[[], _T]) -> _T:
+    def _retry(self, action: Callable[[], _T], attempts: int = WRITE_ATTEMPTS) -> _T:
         """Run a write, again after a moment if another process still held the lock when
         the busy timeout ran out (and for the busy cases SQLite does not wait on)."""
-        for attempt in range(WRITE_ATTEMPTS):
+        for attempt in range(attempts):
             try:
                 return action()
             except sqlite3.OperationalError as error:
-                if not _is_busy(error) or attempt == WRITE_ATTEMPTS - 1:
+                if not _is_busy(error) or attempt == attempts - 1:
                     raise
                 # A little jitter, so two waiting processes do not collide again.
                 time.sleep(0.02 * (attempt + 1) + os.urandom(1)[0] / 10_000)
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        """Close the file. Sessions still running here read as interrupted from now on."""
+        """Close the file. Sessions still running here read as interrupted from now on.
+        Sessions waiting for another program's lock are waited for first, within
+        :attr:`lock_wait` of the first of them."""
+        thread = self._later_thread
+        if thread is not None:
+            thread.join(timeout=max(0.0, self._later_deadline - time.monotonic()) + 2.0)
         with self._mutex:
             if self._closed:
                 return
@@ -909,17 +1117,127 @@ class SessionStore:
 
 def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit). Read-only ones never
-    change the file: not even the checkpoint a last connection makes as it closes."""
-    target = path.resolve().as_uri() + "?mode=ro" if read_only else str(path)
+    change the file: not even the checkpoint a last connection makes as it closes.
+
+    A read-only look at a WAL log needs its ``-shm`` file, which a read-only file system or
+    folder cannot give: then the file is read as it lies on disk (``immutable``), which is
+    what it is while nobody can write there."""
+    if not read_only:
+        return _open_connection(str(path), uri=False)
+    target = path.resolve().as_uri()
+    connection = _open_connection(target + "?mode=ro", uri=True)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        connection.close()
+        return _open_connection(target + "?immutable=1", uri=True)
+    except sqlite3.DatabaseError:
+        pass  # damage: for the caller's look to find and name
+    return connection
+
+
+def _open_connection(target: str, *, uri: bool) -> sqlite3.Connection:
     connection = sqlite3.connect(
         target,
-        uri=read_only,
+        uri=uri,
         isolation_level=None,
         check_same_thread=False,
         timeout=BUSY_TIMEOUT_MS / 1000,
     )
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return connection
+
+
+def _cannot_write(path: Path, error: BaseException) -> str:
+    return (
+        f"cannot write to the session log {path} ({_reason(error)}); it is read, but "
+        "sessions are not logged"
+    )
+
+
+_COPIED = (*_COLUMNS, "local_day")
+_INDEXES = ("sessions_by_start", "sessions_by_day", "sessions_by_routine")
+
+
+_SALVAGE_BATCH = 1000
+
+
+def _salvage(source: Path, take: Callable[[list[tuple[Any, ...]]], None]) -> int | None:
+    """Hand ``take`` every session that can still be read from a damaged log, a batch at a
+    time (a log of 100,000 sessions is never all in memory); how many it held (None when
+    that cannot be told).
+
+    First everything in order; when a damaged page stops that, every id the table or any
+    of its indexes still lists, each read on its own, so one bad page costs only the
+    sessions on it (those already handed over come again; ``take`` ignores them).
+    """
+    select = f"SELECT {', '.join(_COPIED)} FROM sessions"
+    try:
+        if _has_foreign_header(source):
+            return None
+        connection = _connect(source, read_only=True)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        read = 0
+        try:
+            cursor = connection.execute(select + " ORDER BY id")
+            while batch := cursor.fetchmany(_SALVAGE_BATCH):
+                take(batch)
+                read += len(batch)
+            return read
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.IntegrityError):
+                raise
+        ids: set[int] = set()
+        for scan in ["SELECT id FROM sessions"] + [
+            f"SELECT id FROM sessions INDEXED BY {index}" for index in _INDEXES
+        ]:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                for (session_id,) in connection.execute(scan):
+                    ids.add(session_id)
+        batch = []
+        for session_id in sorted(ids):
+            with contextlib.suppress(sqlite3.DatabaseError):
+                row = connection.execute(select + " WHERE id = ?", (session_id,)).fetchone()
+                if row is not None:
+                    batch.append(row)
+            if len(batch) >= _SALVAGE_BATCH:
+                take(batch)
+                batch = []
+        take(batch)
+        return len(ids) or None
+    finally:
+        connection.close()
+
+
+def _kept_words(kept: int, known: int | None) -> str:
+    if known is not None and kept == known:
+        return f"all {known} sessions in it could be read" if known else "it held no sessions"
+    if kept == 0:
+        return "no session in it could be read"
+    held = f" of {known}" if known is not None else ""
+    return f"{kept}{held} sessions in it could be read"
+
+
+def _damage_line(path: Path, reason: str, moved: Path, kept: int, known: int | None) -> str:
+    """What a person is told when a damaged log was replaced: where it went, and how much
+    of it the new one holds."""
+    start = f"the session log {path} was damaged ({reason}); moved it to {moved.name}"
+    if known is not None and kept == known:
+        held = f" with all {known} sessions from it" if known else ""
+        return f"{start} and started a new one{held}"
+    if kept == 0:
+        return f"{start} and started a new one: no session in it could be read"
+    if known is None:
+        return (
+            f"{start} and started a new one with the {kept} sessions that could be read "
+            "from it (any others could not be read)"
+        )
+    return (
+        f"{start} and started a new one with {kept} of {known} sessions from it (the other "
+        f"{known - kept} could not be read)"
+    )
 
 
 _HEADER = b"SQLite format 3\x00"
@@ -1064,13 +1382,21 @@ class SessionRecorder:
         self._done = False
         self.session_id: int | None = None
         """The session's row in the log, once written."""
-        self.status_line: str | None = None
-        """One line to show the person when logging this session went wrong."""
+        self._status: str | None = None
+        self._later: _Later | None = None
         steps: dict[int, list[int]] = {}
         for seg in timeline.segments:
             if seg.is_work and seg.step_index is not None:
                 steps.setdefault(seg.step_index, []).append(seg.index)
         self._work_of_step = [steps.get(n, []) for n in range(len(timeline.routine.steps))]
+
+    @property
+    def status_line(self) -> str | None:
+        """One line to show the person when logging this session went wrong (or waits for
+        another program's lock, and then how that ended)."""
+        if self._later is not None and self._later.line is not None:
+            return self._later.line
+        return self._status
 
     def on_events(self, events: Sequence[Event], now: float) -> None:
         """Take a batch of the session's events, produced at clock time ``now``."""
@@ -1094,6 +1420,13 @@ class SessionRecorder:
         if note is not None:
             text = note.strip()[:NOTE_LIMIT]
             self._note = text or None
+        later = self._later
+        if later is not None and self._store is not None:
+            with self._store._mutex:
+                if not later.settled.is_set():  # still waiting for the lock: goes with it
+                    later.fields.update(self._ratings())
+                    return
+            self.session_id = later.session_id
         try:
             if self.session_id is not None and self._store is not None:
                 self._store._save(self.session_id, self._ratings(), wait=True)
@@ -1161,6 +1494,18 @@ class SessionRecorder:
                 self.session_id = store._begin(self._first_fields(progress) | fields, wait=final)
         except _Busy:
             return  # the next event writes it all
+        except sqlite3.OperationalError as error:
+            if not (final and _is_busy(error) and store.path is not None):
+                raise
+            # Another program holds the log locked past the busy timeout: the routine's end
+            # does not wait for it. The whole row, kept in memory, goes when it frees.
+            row = self._first_fields(progress) | fields
+            self._later = store._write_later(self.session_id, row)
+            self._status = (
+                f"the session log {store.path} is locked by another program: this session is "
+                f"kept and written as soon as it frees (waiting up to {store.lock_wait:g} s)"
+            )
+            return
         if final and self.session_id is not None:
             store._end(self.session_id)
 
@@ -1211,11 +1556,11 @@ class SessionRecorder:
         }
 
     def _failed(self, error: BaseException) -> None:
-        if self.status_line is None:
+        if self._status is None:
             where = (
                 "" if self._store is None or self._store.path is None else f" {self._store.path}"
             )
-            self.status_line = (
+            self._status = (
                 f"could not write this session to the log{where} ({_reason(error)}); "
                 "the routine carries on"
             )

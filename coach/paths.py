@@ -27,6 +27,41 @@ def _platform(kind: str) -> Path:
     return Path(finder(APP_NAME))
 
 
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` and each missing folder above it, 0700 whatever the umask: coach's
+    folders hold the session log, which is health data. Folders that exist are left as
+    they are."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.is_dir() and probe.parent != probe:
+        missing.append(probe)
+        probe = probe.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+            continue  # made by another coach a moment ago
+        if os.name != "nt":
+            os.chmod(path, 0o700)  # a umask may also take the owner's bits away
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file of coach's whole, 0600 from its first moment: a temporary file beside
+    it, renamed over it."""
+    private_folder(path.parent)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with open(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def config_dir() -> Path:
     """The folder of ``config.toml`` and the user's ``routines/``."""
     home = _home()

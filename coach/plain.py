@@ -29,6 +29,7 @@ from coach.session import (
     Session,
     State,
 )
+from coach.showing import printable
 from coach.timeline import CueKind, Timeline
 
 Listener = Callable[[Sequence[Event], float], None]
@@ -68,7 +69,7 @@ def describe(event: Event) -> str | None:
 
 
 def _line(at: float, text: str) -> str:
-    return f"{format_clock(at):>5}  {text}"
+    return f"{format_clock(at):>5}  {printable(text)}"
 
 
 def _read_lines(stream: TextIO, inbox: queue.Queue[object]) -> None:
@@ -113,7 +114,7 @@ def run_plain(
             listener(events, now)
 
     routine = timeline.routine
-    out.write(f"{routine.name} · {format_clock(timeline.total)}\n")
+    out.write(f"{printable(routine.name)} · {format_clock(timeline.total)}\n")
     now = clock.now()
     emit(session.start(now), now)
     try:

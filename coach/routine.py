@@ -17,7 +17,9 @@ from typing import Any, Literal
 
 import tomli
 
-from coach.durations import DurationError, parse_duration
+from coach.durations import DurationError, format_clock, parse_duration
+from coach.files import TooLarge, Unreadable, read_small_file
+from coach.showing import QUOTE_LIMIT, printable, show_key, unsafe_character
 from coach.showing import quote as _quote
 from coach.showing import show_value as _show
 from coach.sourcemap import KeyPath, scan_key_lines
@@ -31,6 +33,15 @@ MAX_SETS = 50
 MAX_REPS = 1000
 MAX_COUNTDOWN = 10
 MAX_TEXT = 2000
+MAX_TOTAL = 12 * 3600.0
+"""The longest routine, from the first "get ready" to the end: twelve hours (500 steps of
+a minute and a half; a 300,000-hour routine once passed)."""
+MAX_WORK_SEGMENTS = 2000
+"""Sets and sides of all steps together: each is a segment of the timeline."""
+MAX_STEP_CUES = 5000
+"""A step's own cues, counted once for each of its sets and sides, for all steps together."""
+LONG_TEXT = ("description", "instructions", "say")
+"""The texts that may run over several lines; no other text may hold a newline."""
 
 TOP_KEYS = (
     "name",
@@ -115,6 +126,11 @@ class Step:
         return f"{self.name}. {self.instructions}".strip() if self.instructions else self.name
 
     @property
+    def work_segments(self) -> int:
+        """How many times the step is done: once per set, and per side."""
+        return self.sets * (2 if self.sides else 1)
+
+    @property
     def planned(self) -> float:
         """Seconds of work and set rests, without the rest after it (open steps count 0)."""
         per_set = (self.duration or 0.0) * (2 if self.sides else 1)
@@ -176,13 +192,13 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [where]
         if self.step is not None:
-            parts.append(
-                f"step {self.step}" + (f" {_quote(self.step_name)}" if self.step_name else "")
-            )
+            name = f" {_quote(self.step_name, QUOTE_LIMIT)}" if self.step_name else ""
+            parts.append(f"step {self.step}{name}")
         if self.key:
             parts.append(self.key)
         parts.append(self.message)
-        return ": ".join(parts)
+        # The file name is anybody's (and so, in a problem with no value quoted, the rest).
+        return printable(": ".join(parts))
 
 
 class RoutineError(ValueError):
@@ -204,17 +220,22 @@ def load_routine(path: str | Path, *, display_name: str | None = None) -> Routin
     """Read and check one routine file. Raises ``RoutineError`` for anything wrong with it."""
     path = Path(path)
     shown = display_name or path.name
+    data = read_routine_file(path, shown)
+    return parse_routine(data, routine_id=path.stem, display_name=shown, path=path)
+
+
+def read_routine_file(path: Path, shown: str) -> bytes:
+    """The bytes of a routine file, at most :data:`MAX_FILE_BYTES`. Raises ``RoutineError``
+    for what is not a regular file (a FIFO would block for ever, ``/dev/zero`` would never
+    end) and for a file that cannot be read, each with its reason in one line."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise RoutineError([Problem(shown, "file is larger than 1 MiB")])
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise RoutineError([Problem(shown, "is a folder, not a routine file")]) from None
+        return read_small_file(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise RoutineError([Problem(shown, "no such file")]) from None
-    except OSError as error:
-        raise RoutineError([Problem(shown, f"cannot be read: {error.strerror}")]) from None
-    return parse_routine(data, routine_id=path.stem, display_name=shown, path=path)
+    except TooLarge:
+        raise RoutineError([Problem(shown, "file is larger than 1 MiB")]) from None
+    except Unreadable as error:
+        raise RoutineError([Problem(shown, str(error))]) from None
 
 
 def parse_routine(
@@ -242,6 +263,12 @@ def parse_routine(
     except tomli.TOMLDecodeError as error:
         message = f"not valid TOML: {error.msg} (column {error.colno})"
         raise RoutineError([Problem(shown, message, line=error.lineno)]) from None
+    except RecursionError:
+        message = "not valid TOML: arrays or inline tables are nested too deeply"
+        raise RoutineError([Problem(shown, message)]) from None
+    except ValueError:
+        # Python's limit on the digits of a whole number (4,300); TOML's own is 64 bits.
+        raise RoutineError([_long_number(shown, text)]) from None
     checker = _Checker(shown, text)
     routine = checker.routine(document, routine_id, path, hashlib.sha256(raw).hexdigest())
     if checker.problems or routine is None:
@@ -249,6 +276,16 @@ def parse_routine(
         problems = sorted(checker.problems, key=lambda p: p.line or len(text) + 1)
         raise RoutineError(problems)
     return routine
+
+
+def _long_number(shown: str, text: str) -> Problem:
+    import re
+
+    match = re.search(r"[0-9][0-9_]{999,}", text)
+    if match is None:
+        return Problem(shown, "not valid TOML: a value that cannot be read")
+    line = text.count("\n", 0, match.start()) + 1
+    return Problem(shown, "not valid TOML: a number with thousands of digits", line=line)
 
 
 def _suggest(key: str, allowed: tuple[str, ...]) -> str:
@@ -298,7 +335,7 @@ class _Checker:
     ) -> None:
         for key in table:
             if key not in allowed:
-                self.problem(path + (key,), prefix + key, _suggest(key, allowed))
+                self.problem(path + (key,), prefix + show_key(key), _suggest(key, allowed))
 
     # -- typed getters: each returns the value or raises _Invalid after recording --------------
 
@@ -316,7 +353,23 @@ class _Checker:
         if len(value) > MAX_TEXT:
             self.problem(path + (key,), label, f"is longer than {MAX_TEXT} characters")
             raise _Invalid
+        self.no_controls(value, path + (key,), label, newlines=key in LONG_TEXT)
         return value
+
+    def no_controls(self, value: str, path: KeyPath, label: str, *, newlines: bool) -> None:
+        """Text a terminal would take for a command (ESC, BEL, NUL, a right-to-left
+        override) has no place in a routine: it could retitle the window or fill the
+        clipboard of whoever runs it."""
+        found = unsafe_character(value, newlines=newlines)
+        if found is not None:
+            breaks = " (line breaks are)" if newlines else ""
+            self.problem(
+                path,
+                label,
+                f"{_show(value)} holds a control character (U+{ord(found):04X}), "
+                f"not allowed in routine text{breaks}",
+            )
+            raise _Invalid
 
     def text_list(
         self, table: Mapping[str, Any], key: str, path: KeyPath, label: str, *, one: bool = False
@@ -331,6 +384,11 @@ class _Checker:
         ):
             self.problem(path + (key,), label, 'must be an array of text, like ["chair"]')
             raise _Invalid
+        for item in value:
+            if len(item) > MAX_TEXT:
+                self.problem(path + (key,), label, f"has a text longer than {MAX_TEXT} characters")
+                raise _Invalid
+            self.no_controls(item, path + (key,), label, newlines=False)
         return tuple(item.strip() for item in value)
 
     def duration(
@@ -421,6 +479,8 @@ class _Checker:
         steps = self.steps(doc, defaults or {}, cues)
         if not ok or defaults is None or cues is None or steps is None or self.problems:
             return None
+        if not self.bounded(steps, DEFAULT_PREPARE if prepare is None else prepare):
+            return None
         return Routine(
             id=routine_id,
             name=name,
@@ -434,6 +494,46 @@ class _Checker:
             path=path,
             digest=digest,
         )
+
+    def bounded(self, steps: tuple[Step, ...], prepare: float) -> bool:
+        """Whether the routine stays within its bounds (length, sets and sides, cues), so
+        its timeline is a size a person could follow. The first step past one is named."""
+        total = prepare
+        segments = 0
+        cues = 0
+        for index, step in enumerate(steps):
+            self._step = (step.number, step.name)
+            total += step.planned + (step.rest if index + 1 < len(steps) else 0.0)
+            segments += step.work_segments
+            cues += len(step.cues) * step.work_segments
+            path: KeyPath = ("step", index)
+            if total > MAX_TOTAL:
+                self.problem(
+                    path,
+                    None,
+                    f"the routine passes 12 hours in this step ({format_clock(total)} by its "
+                    "end; a routine lasts at most 12 hours)",
+                )
+            elif segments > MAX_WORK_SEGMENTS:
+                self.problem(
+                    path + ("sets",),
+                    "sets",
+                    f"the routine passes {MAX_WORK_SEGMENTS} sets and sides in this step "
+                    f"({segments} by its end)",
+                )
+            elif cues > MAX_STEP_CUES:
+                self.problem(
+                    path + ("cue",),
+                    "cue",
+                    f"{len(step.cues)} cues, each said in {step.work_segments} sets and "
+                    f"sides, pass the {MAX_STEP_CUES} cues a routine may have ({cues} by here)",
+                )
+            else:
+                continue
+            self._step = None
+            return False
+        self._step = None
+        return True
 
     def table(self, doc: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
         value = doc.get(key, {})
@@ -665,8 +765,11 @@ class _Checker:
                 text = text[1:]
             try:
                 amount = parse_duration(text, allow_zero=False)
-            except DurationError:
-                self.problem(path, label, f"{_show(value)} is not a cue time {hint}")
+            except DurationError as error:
+                reason = (
+                    str(error) if error.out_of_range else f"{_show(value)} is not a cue time {hint}"
+                )
+                self.problem(path, label, reason)
                 return None
             anchor = "end" if negative else "start"
         if not timing_known:

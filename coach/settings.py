@@ -33,6 +33,8 @@ from typing import Any
 import tomli
 
 from coach import paths
+from coach.files import TooLarge, Unreadable, read_small_file
+from coach.showing import printable, show_key
 from coach.showing import show_value as _show
 from coach.sourcemap import scan_key_lines
 
@@ -118,7 +120,13 @@ def parse_settings(text: str, *, file: str = CONFIG_NAME) -> tuple[Settings, lis
         document = tomli.loads(text.removeprefix("\ufeff"))
     except tomli.TOMLDecodeError as error:
         line = f"{file}:{error.lineno}: not valid TOML: {error.msg} (column {error.colno})"
-        return Settings(), [line + "; using the default settings"]
+        return Settings(), [printable(line) + "; using the default settings"]
+    except RecursionError:
+        reason = "arrays or inline tables are nested too deeply"
+        return Settings(), [f"{printable(file)}: not valid TOML: {reason}; using the defaults"]
+    except ValueError:  # a whole number past Python's 4,300 digits
+        reason = "a number with thousands of digits"
+        return Settings(), [f"{printable(file)}: not valid TOML: {reason}; using the defaults"]
     lines = scan_key_lines(text)
     return _from_document(document, file, lines)
 
@@ -129,16 +137,15 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
     Never raises: an unreadable or broken file gives defaults and says why.
     """
     path = path or config_path()
-    shown = str(path)
+    shown = printable(str(path))
     try:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            return Settings(), [f"{shown}: larger than 64 KiB; using the default settings"]
-        raw = path.read_bytes()
+        raw = read_small_file(path, MAX_CONFIG_BYTES, kind="a settings file")
     except FileNotFoundError:
         return Settings(), []
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return Settings(), [f"{shown}: cannot be read ({reason}); using the default settings"]
+    except TooLarge:
+        return Settings(), [f"{shown}: larger than 64 KiB; using the default settings"]
+    except Unreadable as error:
+        return Settings(), [f"{shown}: {error}; using the default settings"]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -157,7 +164,7 @@ def _from_document(
     def report(key: str, message: str) -> None:
         line = lines.get((key,))
         where = f"{file}:{line}" if line else file
-        problems.append((line or 0, f"{where}: {key}: {message}"))
+        problems.append((line or 0, printable(f"{where}: {show_key(key)}: {message}")))
 
     for key, value in document.items():
         spec = by_name.get(key)

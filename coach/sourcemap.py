@@ -23,8 +23,17 @@ _HEADER = re.compile(
 
 def _unquote(key: str) -> str:
     key = key.strip()
-    if len(key) >= 2 and key[0] == key[-1] and key[0] in "\"'":
+    if len(key) >= 2 and key[0] == key[-1] == "'":
         return key[1:-1]
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        if "\\" not in key:
+            return key[1:-1]
+        import tomli  # escapes: rare, and TOML's own reading is the one to trust
+
+        try:
+            return str(tomli.loads(f"k = {key}")["k"])
+        except (tomli.TOMLDecodeError, ValueError, RecursionError):
+            return key[1:-1]
     return key
 
 

@@ -488,9 +488,10 @@ class Speech:
 
     def _open_log(self) -> IO[bytes] | None:
         try:
-            self._log_path.parent.mkdir(parents=True, exist_ok=True)
+            paths.private_folder(self._log_path.parent)
             # Keep the last run's log, and the log across restarts within one run.
-            return open(self._log_path, "ab" if self.processes_started else "wb")
+            keep = os.O_APPEND if self.processes_started else os.O_TRUNC
+            return open(os.open(self._log_path, os.O_WRONLY | os.O_CREAT | keep, 0o600), "ab")
         except OSError:
             return None
 

@@ -39,6 +39,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
+from coach.paths import private_folder
+
 URGENT = frozenset({"say", "voices", "quit"})
 
 
@@ -250,7 +252,7 @@ class Worker:
     def render(self, request: dict[str, Any]) -> None:
         began = time.monotonic()
         path = Path(request["path"])
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         partial = path.with_name(f"{path.stem}.{os.getpid()}.part.wav")
         self.send(op="begin", id=request["id"])
         for _attempt in range(RENDER_ATTEMPTS):

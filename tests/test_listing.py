@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from coach.catalog import discover
-from coach.listing import CACHE_NAME, listing
+from coach.listing import _FORMAT, CACHE_NAME, listing
 from coach.paths import cache_dir
 
 
@@ -65,8 +65,8 @@ def test_a_damaged_cache_is_ignored_and_written_anew(tmp_path: Path) -> None:
     cache.write_text("{not json")
     items = listing(user_dir=tmp_path)
     assert len(items) == 6
-    assert cache.read_text().startswith('{"format": 2')
-    cache.write_text('{"format": 2, "coach": "0.1.0", "files": {"x": {"stamp": 3}}}')
+    assert cache.read_text().startswith(f'{{"format": {_FORMAT}')
+    cache.write_text(f'{{"format": {_FORMAT}, "coach": "0.1.0", "files": {{"x": {{"stamp": 3}}}}}}')
     assert [i.id for i in listing(user_dir=tmp_path)] == [i.id for i in items]
 
 
@@ -98,3 +98,27 @@ def test_a_file_copied_over_with_its_old_times_is_read_again(tmp_path: Path) -> 
     os.utime(mine, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p would
     assert mine.stat().st_size == before.st_size
     assert "My desk pause" in [i.name for i in listing(user_dir=user)]
+
+
+def test_a_routines_folder_that_cannot_be_read_is_listed_with_its_reason(tmp_path: Path) -> None:
+    """Both lists (``coach list`` and the app's) say so, and still list the built-ins."""
+    not_a_folder = tmp_path / "routines"
+    not_a_folder.write_text("")
+    cases = [(not_a_folder, "is not a folder")]
+    if os.geteuid() != 0:  # root reads a folder whatever its mode
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        (locked / "mine.toml").write_text("")
+        locked.chmod(0)
+        cases.append((locked, "cannot be read (Permission denied)"))
+    try:
+        for folder, reason in cases:
+            items = listing(user_dir=folder)
+            assert [i.error for i in items if not i.builtin] == [f"{folder}: {reason}"]
+            assert len([i for i in items if i.builtin]) == 6
+            entries = discover(user_dir=folder)
+            [entry] = [e for e in entries if not e.builtin]
+            assert entry.error is not None and entry.error.first_line == f"{folder}: {reason}"
+    finally:
+        if len(cases) > 1:
+            cases[1][0].chmod(0o700)

@@ -115,11 +115,15 @@ def test_a_damaged_log_is_one_line_on_stderr_then_it_works(
 ) -> None:
     (coach_home / "data").mkdir(parents=True)
     (coach_home / "data" / "log.sqlite3").write_bytes(b"\x00garbage" * 100)
-    assert main(["log"]) == 0
+    # Its sessions may be in the damaged file: never "no sessions", and not a success.
+    assert main(["log"]) == 1
     captured = capsys.readouterr()
-    assert captured.out == "no sessions logged yet\n"
+    assert captured.out == ""
     [line] = captured.err.splitlines()
     assert line.startswith("coach: the session log") and "moved it to log.sqlite3.corrupt-" in line
+    assert line.endswith("no session in it could be read")
+    assert main(["log"]) == 0  # the new log: empty, and now that is the truth
+    assert capsys.readouterr() == ("no sessions logged yet\n", "")
 
 
 # -- coach stats -----------------------------------------------------------------------------

@@ -195,13 +195,15 @@ def test_damage_found_by_a_query_later_moves_the_file_aside_then(tmp_path: Path)
     store = SessionStore.open(path)  # the quick look on opening does not reach that page
     assert store.status_line is None
     summary = store.summary(date(2026, 10, 2))
-    assert summary.total_sessions == 0
+    # The totals are made again from the sessions, which are all still there.
+    assert summary.total_sessions == 40
     assert store.status_line is not None and "damaged" in store.status_line
+    assert "with all 40 sessions" in store.status_line and not store.incomplete
     [moved] = aside_files(tmp_path)
     assert moved.read_bytes() == bytes(damaged)
     # The routine after it is logged in the new file.
     assert run_once(store).status_line is None
-    assert len(store.sessions()) == 1
+    assert len(store.sessions()) == 41
     store.close()
 
 

@@ -85,7 +85,7 @@ def test_unreadable_files_give_defaults_and_say_why(coach_home: Path) -> None:
     path.mkdir()
     settings, problems = load_settings()
     assert settings == Settings()
-    assert len(problems) == 1 and problems[0].startswith(f"{path}: cannot be read (")
+    assert problems == [f"{path}: is a folder, not a settings file; using the default settings"]
 
 
 def test_a_byte_order_mark_is_fine() -> None:
@@ -100,3 +100,49 @@ def test_settings_import_no_ui_speech_or_audio() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_a_hostile_config_gives_defaults_and_one_line(tmp_path: Path) -> None:
+    """Nested 500 deep (RecursionError in the parser), a 5,000-digit number (ValueError), a
+    FIFO (reading blocked for ever), /dev/zero behind the name (reading never ended)."""
+    import os
+    import threading
+
+    path = tmp_path / "config.toml"
+    cases = {
+        "a = " + "[" * 500 + "]" * 500 + "\n": "not valid TOML: arrays or inline tables are "
+        "nested too deeply; using the defaults",
+        "rate = " + "1" * 5000 + "\n": "not valid TOML: a number with thousands of digits; "
+        "using the defaults",
+    }
+    for text, problem in cases.items():
+        path.write_text(text, encoding="utf-8")
+        assert load_settings(path) == (Settings(), [f"{path}: {problem}"])
+    path.unlink()
+    os.mkfifo(path)
+    answers: list[object] = []
+    reader = threading.Thread(target=lambda: answers.append(load_settings(path)), daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    assert answers == [
+        (
+            Settings(),
+            [f"{path}: is a named pipe (FIFO), not a settings file; using the default settings"],
+        )
+    ]
+    path.unlink()
+    path.symlink_to("/dev/zero")
+    assert load_settings(path) == (
+        Settings(),
+        [f"{path}: is a device, not a settings file; using the default settings"],
+    )
+
+
+def test_a_key_with_escape_codes_is_shown_escaped() -> None:
+    _, problems = parse_settings('"\\u001b]0;PWN\\u0007" = 1\n"" = 2\n')
+    assert problems == [
+        'config.toml:1: "\\u001b]0;PWN\\u0007": unknown setting (known: voice, rate, volume, '
+        "speak, sounds, ask_back_feel, theme); ignored",
+        'config.toml:2: "" (the empty key): unknown setting (known: voice, rate, volume, speak, '
+        "sounds, ask_back_feel, theme); ignored",
+    ]

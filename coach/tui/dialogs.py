@@ -31,9 +31,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._question, classes="dialog-title")
+            # A question may quote a routine's name: shown as written, never as markup.
+            yield Static(self._question, classes="dialog-title", markup=False)
             if self._detail:
-                yield Static(self._detail)
+                yield Static(self._detail, markup=False)
             yield Static(self._keys, classes="dialog-keys")
 
     def action_answer(self, yes: bool) -> None:
@@ -118,7 +119,7 @@ class FeelScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._question, classes="dialog-title")
+            yield Static(self._question, classes="dialog-title", markup=False)
             yield Static("0 = no pain at all, 10 = the worst you can imagine")
             yield FeelScale(id="scale")
             yield Static("← → or 0-9  enter choose   escape skip", classes="dialog-keys")

@@ -74,9 +74,9 @@ class FinishScreen(Screen[str]):
         result = self.result
         name = result.timeline.routine.name
         with Vertical(id="finish"):
-            yield Static(name, id="finish-routine")
+            yield Static(name, id="finish-routine", markup=False)
             yield Static("WELL DONE" if result.completed else "STOPPED", id="finish-title")
-            yield Static("\n".join(summary_lines(result)), id="finish-summary")
+            yield Static("\n".join(summary_lines(result)), id="finish-summary", markup=False)
             if self._ask:
                 before = f"  (before: {self._before})" if self._before is not None else ""
                 yield Static(f"How does your back feel now?{before}", classes="question")

@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from coach.durations import format_clock, format_length
 from coach.history import Summary, format_days, week_start
+from coach.showing import printable
 from coach.text import fit
 from coach.tui.widgets import KeyBar
 
@@ -131,7 +132,8 @@ def recent_lines(summary: Summary) -> list[str]:
             after = "–" if record.feel_after is None else str(record.feel_after)
             feel = f"  back {before}→{after}"
         lines.append(
-            f"{when}  {fit(record.routine_name, 24)} {format_clock(record.active_seconds):>6}"
+            f"{when}  {fit(printable(record.routine_name), 24)} "
+            f"{format_clock(record.active_seconds):>6}"
             f"  {_status(record.status)}{feel}"
         )
     return lines or ["No sessions yet: pick a routine and press enter."]
@@ -140,7 +142,8 @@ def recent_lines(summary: Summary) -> list[str]:
 def routine_lines(summary: Summary) -> list[str]:
     """Minutes and sessions per routine, most minutes first."""
     return [
-        f"{fit(total.name, 24)} {total.sessions:>4}×  {format_length(total.minutes * 60):>9}"
+        f"{fit(printable(total.name), 24)} {total.sessions:>4}×  "
+        f"{format_length(total.minutes * 60):>9}"
         for total in summary.per_routine
     ] or ["–"]
 
@@ -202,9 +205,12 @@ class HistoryScreen(Screen[None]):
             )
             yield HeatMap(s, id="heatmap")
             with Horizontal(id="history-columns"):
-                yield Static("\n".join(recent_lines(s)), id="recent", classes="box")
+                # The log's text is shown, never read as markup.
+                yield Static("\n".join(recent_lines(s)), id="recent", classes="box", markup=False)
                 with Vertical(id="side-box"):
-                    yield Static("\n".join(routine_lines(s)), id="per-routine", classes="box")
+                    yield Static(
+                        "\n".join(routine_lines(s)), id="per-routine", classes="box", markup=False
+                    )
                     yield Static("\n".join(feel_lines(s)), id="feel", classes="box")
         yield KeyBar()
 
@@ -213,7 +219,7 @@ class HistoryScreen(Screen[None]):
         self.query_one("#per-routine").border_title = "per routine"
         self.query_one("#feel").border_title = "how your back felt"
         if self._notice:
-            self.notify(self._notice, severity="warning", timeout=8)
+            self.notify(printable(self._notice), severity="warning", timeout=8, markup=False)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size)

@@ -20,8 +20,9 @@ from textual.widgets.option_list import Option
 from coach.catalog import Entry
 from coach.durations import format_total
 from coach.report import preview
+from coach.showing import printable
 from coach.text import fit
-from coach.tui.widgets import KeyBar
+from coach.tui.widgets import KeyBar, plain_text
 
 RELOAD_EVERY = 1.5
 """Seconds between looks at the routine files' fingerprint while the list shows."""
@@ -113,7 +114,7 @@ class PickScreen(Screen[None]):
                     yield Static("", id="tag")
                 yield OptionList(id="routines")
             with VerticalScroll(id="preview-box"):
-                yield Static(id="preview")
+                yield Static(id="preview", markup=False)
         yield KeyBar(
             keep=("start", "filter", "to_list", "help", "help_anywhere", "app.quit", "quit"),
             hide=self._hidden_key,
@@ -175,10 +176,10 @@ class PickScreen(Screen[None]):
 
     def _option(self, index: int, entry: Entry) -> Option:
         if entry.routine is None:
-            return Option(Text(f"⚠ {entry.path.name}", style="bold"), id=str(index))
+            return Option(Text(f"⚠ {printable(entry.path.name)}", style="bold"), id=str(index))
         routine = entry.routine
         length = format_total(routine.total, routine.has_open_steps)
-        label = Text(f"{fit(routine.name, 24)} ")
+        label = Text(f"{fit(printable(routine.name), 24)} ")
         label.append(f"{length:>7}", style="dim")
         return Option(label, id=str(index))
 
@@ -190,14 +191,18 @@ class PickScreen(Screen[None]):
             text.update("No routine matches. Escape clears the filter.")
             return
         if entry.routine is None:
-            box.border_title = entry.path.name
+            box.border_title = plain_text(entry.path.name)
             assert entry.error is not None
             problems = "\n".join(str(p) for p in entry.error.problems)
-            text.update(f"This file has problems and cannot be started:\n\n{problems}")
+            text.update(
+                plain_text(
+                    f"This file has problems and cannot be started:\n\n{problems}", newlines=True
+                )
+            )
             return
-        box.border_title = entry.routine.name
+        box.border_title = plain_text(entry.routine.name)
         where = "" if entry.builtin else f"\n\nyours: {entry.path}"
-        text.update(preview(entry.routine, self._preview_room()) + where)
+        text.update(plain_text(preview(entry.routine, self._preview_room()) + where, newlines=True))
 
     def _preview_room(self) -> int:
         """Columns for the preview's lines: the box's, less its border, padding and a
@@ -319,7 +324,9 @@ class PickScreen(Screen[None]):
             return
         if entry.routine is None:
             assert entry.error is not None
-            self.notify(entry.error.first_line, title="Cannot start", severity="error")
+            self.notify(
+                entry.error.first_line, title="Cannot start", severity="error", markup=False
+            )
             return
         self.post_message(self.Chosen(entry))
 

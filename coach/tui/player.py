@@ -26,6 +26,7 @@ from coach.clock import Clock
 from coach.plain import Listener
 from coach.player_view import Mode, PlayerView, player_view, seconds_to_next_change
 from coach.session import CueDue, Event, Finished, Session, State, StepResult
+from coach.showing import printable
 from coach.timeline import CLOCK_KINDS, Timeline
 from coach.tui.bigclock import BigClock
 from coach.tui.clamped import Clamped
@@ -111,22 +112,23 @@ class PlayerScreen(Screen[RunResult]):
     def compose(self) -> ComposeResult:
         self._fit(self.app.size)
         with Horizontal(id="top"):
-            yield Static(id="routine-name")
-            yield Static(id="where")
-        yield Static(id="paused-banner")
+            # Routine text is shown as written: "[left]" in a name is not markup.
+            yield Static(id="routine-name", markup=False)
+            yield Static(id="where", markup=False)
+        yield Static(id="paused-banner", markup=False)
         with Vertical(id="body"):
             with Horizontal(id="heading"):
-                yield Static(id="title")
-                yield Static(id="detail")
+                yield Static(id="title", markup=False)
+                yield Static(id="detail", markup=False)
             yield Clamped(id="instructions")
             # The countdown takes the room the lines above and below leave it.
             yield BigClock(id="digits")
             yield Bar(id="segment-bar")
             yield Clamped(id="caption")
-            yield Static(id="next")
+            yield Static(id="next", markup=False)
             # "No sound" and the like: in a line of its own, not a toast over the digits or
             # the routine bar, and gone after a while.
-            yield Static(id="notice")
+            yield Static(id="notice", markup=False)
         yield Bar(id="routine-bar")
         # The palette (ctrl+p) still works and the help lists it; its footer slot goes to
         # the routine's own keys, which matter more.
@@ -233,7 +235,11 @@ class PlayerScreen(Screen[RunResult]):
             except Exception as error:  # the log must never stop a routine
                 if not self._listener_failed:
                     self._listener_failed = True
-                    self.notify(f"Could not log this session: {error}", severity="warning")
+                    self.notify(
+                        printable(f"Could not log this session: {error}"),
+                        severity="warning",
+                        markup=False,
+                    )
 
     def _note_captions(self, events: Sequence[Event]) -> None:
         caption: str | None = None
@@ -305,7 +311,7 @@ class PlayerScreen(Screen[RunResult]):
     def _notice(self, line: str) -> None:
         """Show ``line`` under the routine's own lines for ``NOTICE_SECONDS``."""
         shown = str(self.query_one("#notice", Static).render())
-        self.query_one("#notice", Static).update(f"{shown}\n{line}".strip())
+        self.query_one("#notice", Static).update(f"{shown}\n{printable(line)}".strip())
         self.add_class("-notice")
         if self._notice_timer is not None:
             self._notice_timer.stop()

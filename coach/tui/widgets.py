@@ -10,10 +10,20 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from coach.showing import printable
+
+
+def plain_text(text: str, *, newlines: bool = False) -> Content:
+    """Text from outside coach (a file name, the log, a routine) as the screen shows it:
+    never taken for Textual markup (``[/]`` once closed the app), its escape codes written
+    out by the one function every output uses."""
+    return Content(printable(text, newlines=newlines))
 
 
 class Bar(Widget):
