@@ -1,0 +1,77 @@
+"""The reminder's events in the session log: the migration that adds their table to a log
+written before it, and what ``coach stats`` reads back."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from coach import log
+from coach.log import SCHEMA_VERSION, SessionStore
+
+from .test_log_store import run_once
+
+ZONE = timezone(timedelta(hours=2))
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=ZONE)
+
+
+def test_a_log_from_before_reminders_gains_the_breaks_table_and_keeps_its_sessions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "log.sqlite3"
+    first = log.MIGRATIONS[:1]
+    monkeypatch.setattr(log, "MIGRATIONS", first)
+    monkeypatch.setattr(log, "SCHEMA_VERSION", 1)
+    store = SessionStore.open(path)
+    run_once(store)
+    store.close()
+    monkeypatch.undo()
+    store = SessionStore.open(path)
+    assert store.status_line is None
+    assert [r.status for r in store.sessions()] == ["completed"]
+    assert store.log_break("offered", "desk-break")
+    store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("SELECT kind, routine_id FROM breaks").fetchall() == [
+            ("offered", "desk-break")
+        ]
+    if os.name != "nt":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_break_days_count_each_kind_on_its_local_day(tmp_path: Path) -> None:
+    store = SessionStore.open(tmp_path / "log.sqlite3")
+    monday = date(2026, 11, 30)
+    for kind in ("offered", "started", "offered", "skipped", "offered", "snoozed", "started"):
+        assert store.log_break(kind, "desk-break", at(monday))
+    # Late in the evening at UTC+2 is the next day in UTC, but the person's day is Monday.
+    assert store.log_break("skipped", "desk-break", at(monday, 23))
+    assert store.log_break("started", "desk-break", at(monday + timedelta(days=1)))
+    days = store.break_days(monday)
+    assert days[monday] == {"offered": 3, "started": 2, "skipped": 2, "snoozed": 1}
+    assert days[monday + timedelta(days=1)] == {"started": 1}
+    assert store.break_days(monday + timedelta(days=2)) == {}
+    store.close()
+
+
+def test_an_unknown_break_kind_is_refused(tmp_path: Path) -> None:
+    store = SessionStore.open(tmp_path / "log.sqlite3")
+    with pytest.raises(ValueError):
+        store.log_break("napped")
+    store.close()
+
+
+def test_a_read_only_log_keeps_no_break_and_says_so() -> None:
+    store = SessionStore.in_memory()
+    store.writable = False
+    assert not store.log_break("offered")
+    assert store.status_line is not None and "cannot log the break" in store.status_line
