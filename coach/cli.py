@@ -30,6 +30,9 @@ Routines: the built-in ones, and your own .toml files in the folder `coach paths
 COACH_HOME=DIR moves all of coach's files (config, routines, log) under DIR."""
 
 
+MORE_COMMANDS = ("remind", "new", "edit", "import")
+"""The commands :mod:`coach.cli_more` parses and runs (break reminders, authoring)."""
+
 LOG_LIMIT = 20
 """Sessions ``coach log`` lists when not told otherwise."""
 
@@ -123,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", "-o", type=Path, metavar="FILE", help="write to FILE, not standard output"
     )
 
+    from coach.cli_more import add_more_commands
+
+    add_more_commands(sub)
+
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("paths", help="print where coach keeps its files")
     return parser
@@ -165,6 +172,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return cmd_stats(weeks=args.weeks)
     if command == "export":
         return cmd_export(args.format, output=args.output)
+    if command in MORE_COMMANDS:
+        from coach.cli_more import run_more_command
+
+        return run_more_command(args)
     if command == "schema":
         return cmd_schema()
     if command == "paths":
@@ -362,13 +373,23 @@ def cmd_stats(*, weeks: int = 8) -> int:
     store = _open_log()
     if store is None:
         return 1
+    from coach.break_stats import break_lines
+
     today = date.today()
     try:
         summary = store.summary(today)
+        shown_weeks = min(weeks, 26)
+        breaks = break_lines(
+            store.break_days(week_start(today) - timedelta(weeks=shown_weeks - 1)),
+            today,
+            shown_weeks,
+        )
     finally:
         store.close()
     if not summary.total_sessions:
         print("no sessions logged yet: follow a routine with `coach run ID`")
+        if breaks:
+            print(*["", *breaks], sep="\n")
         return 0
     print(
         f"streak: {format_days(summary.current_streak)} (best: {format_days(summary.best_streak)})"
@@ -405,6 +426,9 @@ def cmd_stats(*, weeks: int = 8) -> int:
             f"  {total.routine_id:<{id_width}}  {total.name[:name_width]:<{name_width}}  "
             f"{sessions:>14}  {format_minutes(total.minutes):>12}"
         )
+    if breaks:
+        print()
+        print(*breaks, sep="\n")
     return 0
 
 

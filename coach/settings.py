@@ -8,6 +8,9 @@
     speak = true          # false: captions only, no voice
     sounds = true         # false: no ticks, bells or chimes (the countdown is spoken instead)
     ask_back_feel = false # ask how your back feels after a routine (the session log)
+    break_every = "50m"   # coach remind: work between breaks
+    break_snooze = "5m"   # coach remind: how long a snooze lasts
+    break_routine = "desk-break"  # coach remind: the routine a break offers
 
 A setting is a field of :class:`Settings`; its ``metadata`` says what it accepts, so adding
 one is adding a field. A missing file gives the defaults. A broken one never stops coach:
@@ -67,6 +70,24 @@ def _volume(value: object) -> float:
     return float(value)
 
 
+def _minutes(value: object) -> float:
+    from coach.durations import DurationError, parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except DurationError as error:
+        raise _Bad(str(error)) from None
+    if seconds < 60:
+        raise _Bad(f"should be a minute or more, not {_show(value)}")
+    return seconds
+
+
+def _routine_id(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad(f"should be a routine id in quotes (see `coach list`), not {_show(value)}")
+    return value.strip()
+
+
 def _setting(default: Any, check: Callable[[object], Any], doc: str) -> Any:
     return field(default=default, metadata={"check": check, "doc": doc})
 
@@ -87,6 +108,12 @@ class Settings:
     """Play the sound cues. Off, the last seconds' countdown is spoken instead of ticked."""
     ask_back_feel: bool = _setting(False, _boolean, "ask how your back feels after a routine")
     """After a routine, ask how the back feels, for the session log."""
+    break_every: float = _setting(50 * 60.0, _minutes, "coach remind: work between breaks")
+    """Seconds of work between the break reminder's offers (``coach remind``)."""
+    break_snooze: float = _setting(5 * 60.0, _minutes, "coach remind: a snooze's length")
+    """Seconds of work before a snoozed break is offered again."""
+    break_routine: str = _setting("desk-break", _routine_id, "coach remind: the routine offered")
+    """The id of the routine a break offers."""
 
 
 SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings))

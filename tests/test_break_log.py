@@ -75,3 +75,39 @@ def test_a_read_only_log_keeps_no_break_and_says_so() -> None:
     store.writable = False
     assert not store.log_break("offered")
     assert store.status_line is not None and "cannot log the break" in store.status_line
+
+
+def test_break_lines_per_day_and_week() -> None:
+    from coach.break_stats import break_lines
+
+    wednesday = date(2026, 12, 2)
+    days = {
+        wednesday: {"offered": 3, "started": 2, "skipped": 1},
+        date(2026, 11, 30): {"offered": 1, "snoozed": 1, "started": 1},
+        date(2026, 11, 24): {"offered": 1, "skipped": 1},
+    }
+    lines = break_lines(days, wednesday, weeks=2)
+    assert lines[0] == "breaks (coach remind), per day:"
+    assert lines[1].split() == ["2026-12-02", "2", "taken", "1", "skipped", "0", "snoozed"] + [
+        "3",
+        "offered",
+        "today",
+    ]
+    assert lines[3].split()[:2] == ["2026-11-30", "1"]
+    week = lines[lines.index("breaks per week (from Monday):") + 1]
+    assert week.split() == [
+        "2026-11-30",
+        "3",
+        "taken",
+        "1",
+        "skipped",
+        "1",
+        "snoozed",
+        "4",
+        "offered",
+        "this",
+        "week",
+    ]
+    last = lines[-1]
+    assert last.split()[:5] == ["2026-11-23", "0", "taken", "1", "skipped"]
+    assert break_lines({}, wednesday, weeks=2) == []

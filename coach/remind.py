@@ -1,0 +1,306 @@
+"""``coach remind``: the parts the plain loop and the Textual screen share.
+
+The schedule is :class:`coach.reminder.Schedule`; this module hands it the time and carries
+its offers to the person: :class:`Announcer` rings the terminal bell, sets the terminal's
+title, plays the chime, speaks a line and shows a desktop notification, each where it can.
+:func:`run_plain` is the line-based loop of ``coach remind --plain``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import queue
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+from coach.durations import format_clock
+from coach.reminder import Kind, Policy, Reminder, Schedule, State
+
+if TYPE_CHECKING:
+    from coach.notify import Notifications
+    from coach.sound import Player
+    from coach.speech import Speech, VoiceSpec
+
+DEFAULT_ROUTINE = "desk-break"
+TICK = 1.0
+"""Seconds between ticks: often enough to notice a sleep gap and to answer on time."""
+
+ACTIONS = (("start", "Start now"), ("snooze", "Snooze"), ("skip", "Skip"))
+"""The answers to an offer: the key each adapter sends back, and its label."""
+
+
+class BootClock:
+    """Seconds on a clock that keeps counting while the machine sleeps (``CLOCK_BOOTTIME``
+    on Linux; the wall clock elsewhere), so that a suspend shows as a gap between ticks.
+    The monotonic clock stands still in a suspend on Linux and macOS, and would hide it."""
+
+    def now(self) -> float:
+        boottime = getattr(time, "CLOCK_BOOTTIME", None)
+        if boottime is not None:
+            return time.clock_gettime(boottime)
+        return time.time()
+
+
+def format_wait(seconds: float) -> str:
+    """``23 min``, ``1 h 5 min``, ``40 s``: how long until the next break."""
+    if seconds < 60:
+        return f"{max(0, math.ceil(seconds))} s"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def status_text(schedule: Schedule) -> str:
+    """One phrase for where the schedule is: the pick screen's header and ``?`` say it."""
+    left = schedule.remaining()
+    if schedule.state is State.OFF:
+        return "reminders off"
+    if schedule.state is State.ON_BREAK:
+        return "on a break"
+    if schedule.state is State.DUE or left is None:
+        return "break due"
+    return f"next break in {format_wait(left)}"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the announcement says."""
+
+    routine_name: str
+    routine_length: float
+    snooze: float
+
+    @property
+    def title(self) -> str:
+        return "Time for a break"
+
+    @property
+    def message(self) -> str:
+        return f"{self.routine_name}, {format_clock(self.routine_length)}. Stand up, breathe out."
+
+    @property
+    def spoken(self) -> str:
+        minutes = max(1, round(self.routine_length / 60))
+        unit = "minute" if minutes == 1 else "minutes"
+        return f"Time for a break. {self.routine_name}, {minutes} {unit}."
+
+
+class Terminal(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+    def flush(self) -> object: ...
+
+
+class Announcer:
+    """Carries an offer to the person by every way there is. Each part is handed in and may
+    be missing: ``terminal`` (bell and title; None when it is not a terminal), ``player``
+    (the chime and the spoken line), ``speech`` with ``voice``, ``notifications``."""
+
+    def __init__(
+        self,
+        offer: Offer,
+        *,
+        terminal: Terminal | None = None,
+        player: Player | None = None,
+        speech: Speech | None = None,
+        voice: VoiceSpec | None = None,
+        notifications: Notifications | None = None,
+        on_action: Callable[[str], None] | None = None,
+        bell: Callable[[], None] | None = None,
+    ) -> None:
+        self.offer = offer
+        self._terminal = terminal
+        self._player = player
+        self._speech = speech
+        self._voice = voice
+        self._notifications = notifications
+        self._on_action = on_action
+        self._bell = bell
+        self._spoken_path: object = None
+
+    def prepare(self) -> None:
+        """Render the spoken line now, so it plays on the beat when the break is due."""
+        if self._speech is None or self._voice is None:
+            return
+
+        def rendered(result: object) -> None:
+            self._spoken_path = getattr(result, "path", None)
+
+        self._speech.render(self.offer.spoken, self._voice, rendered)
+
+    def announce(self, reminder: Reminder) -> None:
+        """The break is due (or due again)."""
+        self.title("coach: break due")
+        if self._bell is not None:
+            self._bell()
+        elif self._terminal is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._terminal.write("\a")
+                self._terminal.flush()
+        self._sound()
+        if self._notifications is not None:
+            self._notifications.send(self.offer.title, self.offer.message, ACTIONS, self._on_action)
+
+    def title(self, text: str) -> None:
+        """Set the terminal's title (OSC 2), where there is a terminal."""
+        if self._terminal is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            self._terminal.write(f"\x1b]2;{text}\x07")
+            self._terminal.flush()
+
+    def _sound(self) -> None:
+        player = self._player
+        if player is not None and player.available:
+            with contextlib.suppress(Exception):
+                player.play("chime")
+        from pathlib import Path
+
+        path = self._spoken_path
+        if player is not None and player.available and isinstance(path, Path):
+            with contextlib.suppress(Exception):
+                player.play(player.load(path))
+                return
+        if self._speech is not None and self._voice is not None:
+            self._speech.say(self.offer.spoken, self._voice)
+
+
+Log = Callable[[Reminder], None]
+"""Writes a reminder event to the log (only the ``logged`` ones are kept)."""
+
+RunRoutine = Callable[["queue.Queue[object] | None"], None]
+"""Runs the routine, reading its commands from the queue given (None: there is no input)."""
+
+PLAIN_HELP = "Keys, each followed by Enter: s = start now, z = snooze, k = skip, ? = when, q = quit"
+
+_COMMANDS = {
+    "s": "start",
+    "start": "start",
+    "": "start",
+    "z": "snooze",
+    "snooze": "snooze",
+    "k": "skip",
+    "skip": "skip",
+    "?": "status",
+    "q": "quit",
+    "quit": "quit",
+}
+
+
+def _clock_time(moment: datetime) -> str:
+    return moment.strftime("%H:%M")
+
+
+def run_plain(
+    schedule: Schedule,
+    *,
+    clock: Callable[[], float],
+    out: TextIO,
+    inbox: queue.Queue[object],
+    announcer: Announcer,
+    run_routine: RunRoutine,
+    log: Log = lambda reminder: None,
+    idle: Callable[[], float | None] = lambda: None,
+    wall: Callable[[], datetime] = datetime.now,
+    end_of_input: object = None,
+    tick: float = TICK,
+) -> int:
+    """The ``--plain`` loop: a line for each offer and answer; commands come as lines in
+    ``inbox`` (also from the notification's buttons). Returns when told to quit (0) or when
+    input ends while nothing is due."""
+    policy = schedule.policy
+
+    def say(text: str) -> None:
+        out.write(f"{_clock_time(wall())}  {text}\n")
+        out.flush()
+
+    def handle(events: Sequence[Reminder]) -> None:
+        for reminder in events:
+            log(reminder)
+            if reminder.kind is Kind.OFFERED:
+                offer = announcer.offer
+                again = " (again)" if reminder.reason else ""
+                say(
+                    f"Time for a break{again}: {offer.routine_name}, "
+                    f"{format_clock(offer.routine_length)}. "
+                    f"s = start, z = snooze {format_wait(policy.snooze)}, k = skip"
+                )
+                announcer.announce(reminder)
+            elif reminder.kind is Kind.RESTARTED and reminder.reason in ("sleep", "idle"):
+                why = "you were away" if reminder.reason == "idle" else "the computer slept"
+                say(f"{why.capitalize()}: that counts as a break. {_next(schedule)}")
+
+    def _next(s: Schedule) -> str:
+        left = s.remaining()
+        if left is None:
+            return status_text(s)
+        at = wall() + timedelta(seconds=left)
+        return f"Next break in {format_wait(left)} (about {_clock_time(at)})."
+
+    announcer.title("coach: reminders on")
+    say(f"Reminders on. {_next(schedule)}")
+    input_over = False
+    while True:
+        handle(schedule.tick(clock(), idle()))
+        try:
+            # After the end of input the notification's buttons may still answer here.
+            item = inbox.get(timeout=tick)
+        except queue.Empty:
+            continue
+        if item is end_of_input:
+            input_over = True
+            continue
+        if not isinstance(item, str):
+            continue
+        command = _COMMANDS.get(item.strip().lower())
+        now = clock()
+        if command == "quit":
+            return 0
+        if command == "status":
+            say(_next(schedule) if schedule.state is not State.DUE else "A break is due.")
+        elif command == "snooze":
+            events = schedule.snooze(now)
+            handle(events)
+            if events:
+                say(f"Snoozed: {_next(schedule)}")
+        elif command == "skip":
+            events = schedule.skip(now)
+            handle(events)
+            if events:
+                say(f"Skipped. {_next(schedule)}")
+        elif command == "start":
+            if item.strip() == "" and schedule.state is not State.DUE:
+                continue  # a stray Enter while working starts nothing
+            handle(schedule.start(now))
+            announcer.title(f"coach: {announcer.offer.routine_name}")
+            run_routine(None if input_over else inbox)
+            handle(schedule.end(clock()))
+            announcer.title("coach: reminders on")
+            say(f"Back to work. {_next(schedule)}")
+        else:
+            say(PLAIN_HELP)
+
+
+def policy_from(every: float | None, snooze: float | None) -> Policy:
+    """The policy for ``coach remind``, with the person's numbers where given. The sleep gap
+    is never shorter than a few ticks, and never longer than the interval itself."""
+    base = Policy()
+    every = every if every is not None else base.every
+    snooze = snooze if snooze is not None else base.snooze
+    return Policy(
+        every=every,
+        snooze=snooze,
+        sleep_gap=max(10 * TICK, min(base.sleep_gap, every)),
+        idle_break=base.idle_break,
+    )
+
+
+def print_line(line: str) -> None:
+    print(line, file=sys.stderr)

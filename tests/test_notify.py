@@ -1,0 +1,129 @@
+"""Desktop notifications against a real session bus (a ``dbus-daemon --session`` started
+here, with the minimal notification service of ``tests/notification_service.py`` on it),
+against a bus with no service, and with no bus at all. None of them is an error."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coach.notify import Notifications
+from coach.remind import ACTIONS
+
+SERVICE = Path(__file__).with_name("notification_service.py")
+
+
+def _need(program: str) -> None:
+    if shutil.which(program) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{program} is missing: ./dev test installs it")
+        pytest.skip(f"{program} is not installed")
+
+
+def _wait_for(path: Path, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path.name} never appeared")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def session_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private session bus; its address is set in the environment."""
+    _need("dbus-daemon")
+    daemon = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert daemon.stdout is not None
+        address = daemon.stdout.readline().strip()
+        assert address.startswith("unix:")
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        yield address
+    finally:
+        daemon.terminate()
+        daemon.wait(10)
+
+
+def start_service(tmp_path: Path, press: str | None = None) -> tuple[subprocess.Popen[bytes], Path]:
+    record, ready = tmp_path / "notifications.jsonl", tmp_path / "ready"
+    args = [sys.executable, str(SERVICE), "--record", str(record), "--ready", str(ready)]
+    if press:
+        args += ["--press", press]
+    service = subprocess.Popen(args)
+    _wait_for(ready)
+    return service, record
+
+
+def test_no_bus_is_one_line_and_sending_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    notifications = Notifications()
+    line = notifications.probe()
+    assert line.startswith("no desktop notifications (no session bus)")
+    assert "terminal bell" in line and "\n" not in line
+    assert not notifications.available
+    assert notifications.send("Time for a break", "Desk-break") is False
+    notifications.close()
+
+
+def test_a_bus_without_a_notification_service_is_one_line(session_bus: str) -> None:
+    notifications = Notifications()
+    line = notifications.probe()
+    assert line.startswith("no desktop notifications (")
+    assert "\n" not in line and "Traceback" not in line
+    assert notifications.send("Time for a break", "Desk-break") is False
+    notifications.close()
+
+
+def test_a_bus_address_that_leads_nowhere_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/gone")
+    notifications = Notifications()
+    assert notifications.probe().startswith("no desktop notifications (")
+    notifications.close()
+
+
+def test_a_notification_with_buttons_reaches_the_service_and_a_press_comes_back(
+    session_bus: str, tmp_path: Path
+) -> None:
+    service, record = start_service(tmp_path, press="snooze")
+    notifications = Notifications()
+    try:
+        line = notifications.probe()
+        assert line.startswith("desktop notifications, with start, snooze and skip buttons")
+        pressed: list[str] = []
+        got = threading.Event()
+
+        def on_action(key: str) -> None:
+            pressed.append(key)
+            got.set()
+
+        assert notifications.send(
+            "Time for a break", "Desk-break posture reset, 4:35.", ACTIONS, on_action
+        )
+        assert got.wait(10)
+        assert pressed == ["snooze"]
+        [shown] = [json.loads(line) for line in record.read_text().splitlines()]
+        assert shown == {
+            "app": "coach",
+            "summary": "Time for a break",
+            "body": "Desk-break posture reset, 4:35.",
+            "buttons": ["Start now", "Snooze", "Skip"],
+        }
+    finally:
+        notifications.close()
+        service.terminate()
+        service.wait(10)
