@@ -30,7 +30,9 @@ from coach.tui.audio import AppAudio
 from coach.tui.player import PlayerScreen, RunResult
 
 if TYPE_CHECKING:
+    from coach.remind import Reminders
     from coach.tui.pick import PickScreen
+    from coach.tui.remind import RemindScreen
 
 AUDIO_AFTER = 0.4
 """Seconds after start-up before the audio device and speech process are opened."""
@@ -63,6 +65,10 @@ class Services:
     """Makes the log's recorder for one routine, given the back-feel rating before it."""
     summary: Callable[[], Summary | None] = lambda: None
     """What the log says (streaks, minutes, ...), for the history screen; None: no log."""
+    reminders: Reminders | None = None
+    """The break reminder, where it runs: every routine taken counts as a break."""
+    remind: Routine | None = None
+    """``coach remind``: the reminder screen is home, and offers this routine."""
 
 
 class CoachApp(App[None]):
@@ -93,7 +99,11 @@ class CoachApp(App[None]):
             self.set_timer(AUDIO_AFTER, self.services.audio.start)
         for line in self.services.notices:
             self.notify(line, severity="warning", timeout=8)
-        if self._first_routine is not None:
+        if self.services.remind is not None and self.services.reminders is not None:
+            from coach.tui.remind import RemindScreen
+
+            self.push_screen(RemindScreen(self.services.reminders, self.services.remind))
+        elif self._first_routine is not None:
             self.begin(self._first_routine)
         else:
             self.show_pick()
@@ -110,8 +120,8 @@ class CoachApp(App[None]):
     def show_pick(self) -> None:
         from coach.tui.pick import PickScreen
 
-        if isinstance(self.screen, PickScreen):
-            return
+        if isinstance(self.screen, PickScreen) or self.services.remind is not None:
+            return  # with `coach remind`, the reminder screen is home
         self.push_screen(PickScreen(self._pick_contents))
 
     def _pick_contents(self) -> tuple[list[Entry], str]:
@@ -130,6 +140,12 @@ class CoachApp(App[None]):
         # A second Enter before the player showed: one routine at a time.
         if message.entry.routine is not None and isinstance(self.screen, PickScreen):
             self.begin(message.entry.routine)
+
+    def on_remind_screen_start_wanted(self, message: RemindScreen.StartWanted) -> None:
+        from coach.tui.remind import RemindScreen
+
+        if isinstance(self.screen, RemindScreen):
+            self.begin(message.routine)
 
     def on_pick_screen_history_wanted(self) -> None:
         summary = self.services.summary()
@@ -154,6 +170,8 @@ class CoachApp(App[None]):
             self._play(timeline, None)
 
     def _play(self, timeline: Timeline, feel_before: int | None) -> None:
+        if self.services.reminders is not None:
+            self.services.reminders.start()
         audio = self.services.audio
         recorder = self.services.recorder(timeline, feel_before)
         player = PlayerScreen(
@@ -174,6 +192,8 @@ class CoachApp(App[None]):
         result: RunResult | None,
     ) -> None:
         self._voice, self._sounds = player.voice, player.sounds
+        if self.services.reminders is not None:
+            self.services.reminders.end()
         if result is None:
             self.show_pick()
             return

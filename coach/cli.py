@@ -17,6 +17,7 @@ from coach import __version__
 if TYPE_CHECKING:
     from datetime import date, datetime, timedelta
 
+    from coach.app import Services
     from coach.history import SessionRecord
     from coach.log import SessionStore
     from coach.plain import Listener
@@ -510,8 +511,9 @@ def cmd_paths() -> int:
     return 0
 
 
-def cmd_app(routine: object = None) -> int:
-    """The Textual app: the pick screen, or straight to the player with ``routine``."""
+def cmd_app(routine: object = None, *, prepare: Callable[[Services], None] | None = None) -> int:
+    """The Textual app: the pick screen, or straight to the player with ``routine``.
+    ``prepare`` adds to the services before the app starts (``coach remind``'s reminder)."""
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         _error("the app needs a terminal; for pipes and screen readers use `coach run ID --plain`")
         return 2
@@ -541,6 +543,8 @@ def cmd_app(routine: object = None) -> int:
 
         services.recorder = recorder
         services.summary = lambda: store.summary(date.today())
+    if prepare is not None:
+        prepare(services)
     app = CoachApp(services, routine=routine if isinstance(routine, Routine) else None)
     try:
         app.run()

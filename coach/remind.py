@@ -121,9 +121,19 @@ class Announcer:
         self._speech = speech
         self._voice = voice
         self._notifications = notifications
-        self._on_action = on_action
+        self.on_action = on_action
+        """Called with the key of a notification's button (from the notifier's thread)."""
         self._bell = bell
         self._spoken_path: object = None
+        self._parts: Callable[[], tuple[Player | None, Speech | None, VoiceSpec | None]] | None
+        self._parts = None
+
+    def attach(
+        self, parts: Callable[[], tuple[Player | None, Speech | None, VoiceSpec | None]]
+    ) -> None:
+        """Take the player, the speech process and the voice from ``parts`` at each
+        announcement (the app opens them after it starts)."""
+        self._parts = parts
 
     def prepare(self) -> None:
         """Render the spoken line now, so it plays on the beat when the break is due."""
@@ -137,6 +147,8 @@ class Announcer:
 
     def announce(self, reminder: Reminder) -> None:
         """The break is due (or due again)."""
+        if self._parts is not None:
+            self._player, self._speech, self._voice = self._parts()
         self.title("coach: break due")
         if self._bell is not None:
             self._bell()
@@ -146,7 +158,11 @@ class Announcer:
                 self._terminal.flush()
         self._sound()
         if self._notifications is not None:
-            self._notifications.send(self.offer.title, self.offer.message, ACTIONS, self._on_action)
+            self._notifications.send(self.offer.title, self.offer.message, ACTIONS, self._answer)
+
+    def _answer(self, key: str) -> None:
+        if self.on_action is not None:
+            self.on_action(key)
 
     def title(self, text: str) -> None:
         """Set the terminal's title (OSC 2), where there is a terminal."""
@@ -175,6 +191,60 @@ class Announcer:
 Log = Callable[[Reminder], None]
 """Writes a reminder event to the log (only the ``logged`` ones are kept)."""
 
+
+class Reminders:
+    """The schedule with its clock, its announcer and its log: what every front end (the
+    plain loop, the reminder screen, the pick screen's header) asks and tells. Each event is
+    logged and each offer announced here, once, whoever caused it."""
+
+    def __init__(
+        self,
+        schedule: Schedule,
+        *,
+        clock: Callable[[], float],
+        announcer: Announcer | None = None,
+        log: Log = lambda reminder: None,
+        idle: Callable[[], float | None] = lambda: None,
+    ) -> None:
+        self.schedule = schedule
+        self.clock = clock
+        self.announcer = announcer
+        self._log = log
+        self._idle = idle
+
+    def _handle(self, events: list[Reminder]) -> list[Reminder]:
+        for reminder in events:
+            self._log(reminder)
+            if reminder.kind is Kind.OFFERED and self.announcer is not None:
+                self.announcer.announce(reminder)
+        return events
+
+    def tick(self) -> list[Reminder]:
+        return self._handle(self.schedule.tick(self.clock(), self._idle()))
+
+    def snooze(self) -> list[Reminder]:
+        return self._handle(self.schedule.snooze(self.clock()))
+
+    def skip(self) -> list[Reminder]:
+        return self._handle(self.schedule.skip(self.clock()))
+
+    def start(self) -> list[Reminder]:
+        return self._handle(self.schedule.start(self.clock()))
+
+    def end(self) -> list[Reminder]:
+        return self._handle(self.schedule.end(self.clock()))
+
+    def switch(self, on: bool) -> list[Reminder]:
+        return self._handle(self.schedule.switch(self.clock(), on))
+
+    @property
+    def on(self) -> bool:
+        return self.schedule.state is not State.OFF
+
+    def status(self) -> str:
+        return status_text(self.schedule)
+
+
 RunRoutine = Callable[["queue.Queue[object] | None"], None]
 """Runs the routine, reading its commands from the queue given (None: there is no input)."""
 
@@ -199,32 +269,39 @@ def _clock_time(moment: datetime) -> str:
 
 
 def run_plain(
-    schedule: Schedule,
+    reminders: Reminders,
     *,
-    clock: Callable[[], float],
     out: TextIO,
     inbox: queue.Queue[object],
-    announcer: Announcer,
     run_routine: RunRoutine,
-    log: Log = lambda reminder: None,
-    idle: Callable[[], float | None] = lambda: None,
     wall: Callable[[], datetime] = datetime.now,
     end_of_input: object = None,
     tick: float = TICK,
 ) -> int:
     """The ``--plain`` loop: a line for each offer and answer; commands come as lines in
-    ``inbox`` (also from the notification's buttons). Returns when told to quit (0) or when
-    input ends while nothing is due."""
+    ``inbox`` (also from the notification's buttons). Returns 0 when told to quit."""
+    schedule = reminders.schedule
     policy = schedule.policy
+    announcer = reminders.announcer
 
     def say(text: str) -> None:
         out.write(f"{_clock_time(wall())}  {text}\n")
         out.flush()
 
-    def handle(events: Sequence[Reminder]) -> None:
+    def _next() -> str:
+        left = schedule.remaining()
+        if left is None:
+            return status_text(schedule)
+        at = wall() + timedelta(seconds=left)
+        return f"Next break in {format_wait(left)} (about {_clock_time(at)})."
+
+    def title(text: str) -> None:
+        if announcer is not None:
+            announcer.title(text)
+
+    def show(events: Sequence[Reminder]) -> None:
         for reminder in events:
-            log(reminder)
-            if reminder.kind is Kind.OFFERED:
+            if reminder.kind is Kind.OFFERED and announcer is not None:
                 offer = announcer.offer
                 again = " (again)" if reminder.reason else ""
                 say(
@@ -232,23 +309,15 @@ def run_plain(
                     f"{format_clock(offer.routine_length)}. "
                     f"s = start, z = snooze {format_wait(policy.snooze)}, k = skip"
                 )
-                announcer.announce(reminder)
             elif reminder.kind is Kind.RESTARTED and reminder.reason in ("sleep", "idle"):
-                why = "you were away" if reminder.reason == "idle" else "the computer slept"
-                say(f"{why.capitalize()}: that counts as a break. {_next(schedule)}")
+                why = "You were away" if reminder.reason == "idle" else "The computer slept"
+                say(f"{why}: that counts as a break. {_next()}")
 
-    def _next(s: Schedule) -> str:
-        left = s.remaining()
-        if left is None:
-            return status_text(s)
-        at = wall() + timedelta(seconds=left)
-        return f"Next break in {format_wait(left)} (about {_clock_time(at)})."
-
-    announcer.title("coach: reminders on")
-    say(f"Reminders on. {_next(schedule)}")
+    title("coach: reminders on")
+    say(f"Reminders on. {_next()}")
     input_over = False
     while True:
-        handle(schedule.tick(clock(), idle()))
+        show(reminders.tick())
         try:
             # After the end of input the notification's buttons may still answer here.
             item = inbox.get(timeout=tick)
@@ -260,30 +329,26 @@ def run_plain(
         if not isinstance(item, str):
             continue
         command = _COMMANDS.get(item.strip().lower())
-        now = clock()
         if command == "quit":
             return 0
         if command == "status":
-            say(_next(schedule) if schedule.state is not State.DUE else "A break is due.")
+            say(_next() if schedule.state is not State.DUE else "A break is due.")
         elif command == "snooze":
-            events = schedule.snooze(now)
-            handle(events)
-            if events:
-                say(f"Snoozed: {_next(schedule)}")
+            if reminders.snooze():
+                say(f"Snoozed: {_next()}")
         elif command == "skip":
-            events = schedule.skip(now)
-            handle(events)
-            if events:
-                say(f"Skipped. {_next(schedule)}")
+            if reminders.skip():
+                say(f"Skipped. {_next()}")
         elif command == "start":
             if item.strip() == "" and schedule.state is not State.DUE:
                 continue  # a stray Enter while working starts nothing
-            handle(schedule.start(now))
-            announcer.title(f"coach: {announcer.offer.routine_name}")
+            reminders.start()
+            if announcer is not None:
+                title(f"coach: {announcer.offer.routine_name}")
             run_routine(None if input_over else inbox)
-            handle(schedule.end(clock()))
-            announcer.title("coach: reminders on")
-            say(f"Back to work. {_next(schedule)}")
+            reminders.end()
+            title("coach: reminders on")
+            say(f"Back to work. {_next()}")
         else:
             say(PLAIN_HELP)
 

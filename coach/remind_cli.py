@@ -15,6 +15,7 @@ from coach.remind import (
     Announcer,
     BootClock,
     Offer,
+    Reminders,
     format_wait,
     policy_from,
     run_plain,
@@ -54,8 +55,8 @@ def cmd_remind(
     try:
         routine = resolve(ref)
     except RoutineError as error:
-        for problem in error.problems:
-            _note(str(problem))
+        for bad in error.problems:
+            _note(str(bad))
         return 1
     policy = policy_from(
         every if every is not None else settings.break_every,
@@ -68,7 +69,7 @@ def cmd_remind(
         from coach.remind_app import run_remind_app
 
         return run_remind_app(routine, policy, settings)
-    return _plain(routine, ref, policy, settings)
+    return _plain(routine, policy, settings)
 
 
 @contextlib.contextmanager
@@ -83,7 +84,7 @@ def _break_log() -> Iterator[SessionStore | None]:
             store.close()
 
 
-def _plain(routine: Routine, ref: str, policy: object, settings: Settings) -> int:
+def _plain(routine: Routine, policy: object, settings: Settings) -> int:
     from coach.clock import MonotonicClock
     from coach.notify import Notifications
     from coach.plain import _EOF, _read_lines
@@ -94,7 +95,7 @@ def _plain(routine: Routine, ref: str, policy: object, settings: Settings) -> in
 
     assert isinstance(policy, Policy)
     timeline = build_timeline(routine)
-    routine_id = ref if "/" not in ref and not ref.endswith(".toml") else routine.name
+    routine_id = routine.id
     inbox: queue.Queue[object] = queue.Queue()
     notifications = Notifications()
     _note(notifications.probe())
@@ -144,7 +145,9 @@ def _plain(routine: Routine, ref: str, policy: object, settings: Settings) -> in
         reader = threading.Thread(target=_read_lines, args=(sys.stdin, inbox), daemon=True)
         reader.start()
         clock = BootClock()
-        schedule = Schedule(policy, clock.now())
+        reminders = Reminders(
+            Schedule(policy, clock.now()), clock=clock.now, announcer=announcer, log=log
+        )
         print(
             f"coach remind: a break every {format_wait(policy.every)} of work "
             f"({routine.name}); snooze {format_wait(policy.snooze)}. Ctrl+C or q to stop."
@@ -155,14 +158,7 @@ def _plain(routine: Routine, ref: str, policy: object, settings: Settings) -> in
         try:
             announcer.prepare()
             return run_plain(
-                schedule,
-                clock=clock.now,
-                out=out,
-                inbox=inbox,
-                announcer=announcer,
-                run_routine=run_routine,
-                log=log,
-                end_of_input=_EOF,
+                reminders, out=out, inbox=inbox, run_routine=run_routine, end_of_input=_EOF
             )
         except KeyboardInterrupt:
             return 0

@@ -1,0 +1,61 @@
+"""``coach remind`` without ``--plain``: the app, with the reminder screen as its home."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coach.remind import Announcer, BootClock, Offer, Reminders
+from coach.reminder import Policy, Reminder, Schedule
+
+if TYPE_CHECKING:
+    from coach.app import Services
+    from coach.routine import Routine
+    from coach.settings import Settings
+
+
+def _note(line: str) -> None:
+    import sys
+
+    print(f"coach: {line}", file=sys.stderr)
+
+
+def run_remind_app(routine: Routine, policy: Policy, settings: Settings) -> int:
+    from coach.cli import _open_log, cmd_app
+    from coach.notify import Notifications
+    from coach.timeline import build_timeline
+
+    notifications = Notifications()
+    line = notifications.probe()
+    _note(line)
+    store = _open_log()
+    routine_id = routine.id
+
+    def log(reminder: Reminder) -> None:
+        if store is not None and reminder.logged:
+            store.log_break(reminder.kind.value, routine_id)
+
+    clock = BootClock()
+    announcer = Announcer(
+        Offer(routine.name, build_timeline(routine).total, policy.snooze),
+        notifications=notifications,
+    )
+    reminders = Reminders(
+        Schedule(policy, clock.now()), clock=clock.now, announcer=announcer, log=log
+    )
+
+    def prepare(services: Services) -> None:
+        services.reminders = reminders
+        services.remind = routine
+        services.notices.append(line)
+        audio = services.audio
+        if audio is not None:
+            # The chime and the spoken line go through the app's own player and voice, once
+            # they are open.
+            announcer.attach(audio.parts)
+
+    try:
+        return cmd_app(None, prepare=prepare)
+    finally:
+        notifications.close()
+        if store is not None:
+            store.close()

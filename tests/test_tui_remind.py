@@ -1,0 +1,190 @@
+"""The reminder screen of ``coach remind``, driven by Pilot on a fake clock: it counts down,
+offers the break (bell, notification), snoozes and skips, opens the player on start and
+comes back to the timer after the routine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from textual.pilot import Pilot
+from textual.widgets import Digits, Static
+
+from coach.app import CoachApp, Services
+from coach.catalog import discover
+from coach.clock import FakeClock
+from coach.remind import Announcer, Offer, Reminders
+from coach.reminder import Kind, Policy, Reminder, Schedule, State
+from coach.settings import Settings
+from coach.tui.finish import FinishScreen
+from coach.tui.player import PlayerScreen
+from coach.tui.remind import RemindScreen
+from tests.tui_helpers import sample_routine
+
+POLICY = Policy(every=600, snooze=60, sleep_gap=30, idle_break=120)
+
+
+@dataclass
+class FakeNotifications:
+    """Stands in for the desktop's notification service (tests/test_notify.py talks to a
+    real one on a real bus)."""
+
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    on_action: Callable[[str], None] | None = None
+
+    def send(
+        self, title: str, message: str, actions: object = (), on_action: object = None
+    ) -> bool:
+        self.sent.append((title, message))
+        self.on_action = on_action  # type: ignore[assignment]
+        return True
+
+
+@dataclass
+class RemindHarness:
+    app: CoachApp
+    clock: FakeClock
+    remind_clock: FakeClock
+    logged: list[Reminder]
+    notifications: FakeNotifications
+    bells: list[int]
+
+    @property
+    def screen(self) -> RemindScreen:
+        screen = self.app.screen
+        assert isinstance(screen, RemindScreen), type(screen).__name__
+        return screen
+
+    def work(self, seconds: float) -> None:
+        """Time passes at the desk, a tick a second, as the screen's timer would."""
+        for _ in range(int(seconds)):
+            self.remind_clock.advance(1)
+            self.screen.tick()
+
+
+def make() -> RemindHarness:
+    routine = sample_routine()
+    clock, remind_clock = FakeClock(1000.0), FakeClock(50_000.0)
+    logged: list[Reminder] = []
+    notifications = FakeNotifications()
+    announcer = Announcer(Offer(routine.name, 60, POLICY.snooze), notifications=notifications)  # type: ignore[arg-type]
+    reminders = Reminders(
+        Schedule(POLICY, remind_clock.now()),
+        clock=remind_clock.now,
+        announcer=announcer,
+        log=logged.append,
+    )
+    services = Services(
+        clock=clock,
+        settings=Settings(),
+        entries=discover,
+        reminders=reminders,
+        remind=routine,
+    )
+    app = CoachApp(services)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    return RemindHarness(app, clock, remind_clock, logged, notifications, bells)
+
+
+def run(
+    h: RemindHarness, scenario: Callable[[Pilot[None], RemindHarness], Awaitable[None]]
+) -> None:
+    async def go() -> None:
+        async with h.app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await scenario(pilot, h)
+
+    asyncio.run(go())
+
+
+def shown(h: RemindHarness, selector: str) -> str:
+    return str(h.screen.query_one(selector, Static).render())
+
+
+def test_counts_down_then_offers_the_break_with_bell_and_notification() -> None:
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        assert "NEXT BREAK IN" in shown(h, "#remind-head")
+        assert h.screen.query_one("#remind-digits", Digits).value == "10:00"
+        h.work(599)
+        await pilot.pause()
+        assert h.screen.query_one("#remind-digits", Digits).value == "0:01"
+        assert h.notifications.sent == [] and h.bells == []
+        h.work(1)
+        await pilot.pause()
+        assert "TIME FOR A BREAK" in shown(h, "#remind-head")
+        assert "s start now · z snooze 1 min · k skip" in shown(h, "#remind-offer")
+        assert h.screen.has_class("-due")
+        assert h.bells == [1]
+        assert h.notifications.sent == [
+            ("Time for a break", "Test routine, 1:00. Stand up, breathe out.")
+        ]
+        await pilot.press("z")
+        await pilot.pause()
+        assert "NEXT BREAK IN (SNOOZED)" in shown(h, "#remind-head")
+        assert [r.kind for r in h.logged if r.logged] == [Kind.OFFERED, Kind.SNOOZED]
+        h.work(60)
+        await pilot.press("k")
+        await pilot.pause()
+        assert h.screen.query_one("#remind-digits", Digits).value == "10:00"
+        assert [r.kind for r in h.logged if r.logged] == [
+            Kind.OFFERED,
+            Kind.SNOOZED,
+            Kind.OFFERED,
+            Kind.SKIPPED,
+        ]
+
+    run(make(), scenario)
+
+
+def test_start_opens_the_player_and_the_end_comes_back_to_the_timer() -> None:
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        h.work(600)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(h.app.screen, PlayerScreen)
+        assert h.app.screen.timeline.routine.name == "Test routine"
+        schedule = h.app.services.reminders.schedule  # type: ignore[union-attr]
+        assert schedule.state is State.ON_BREAK
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(h.app.screen, FinishScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(h.app.screen, RemindScreen), type(h.app.screen).__name__
+        assert schedule.state is State.WORKING
+        assert h.screen.query_one("#remind-digits", Digits).value == "10:00"
+        assert [r.kind for r in h.logged] == [Kind.OFFERED, Kind.STARTED, Kind.ENDED]
+
+    run(make(), scenario)
+
+
+def test_a_notification_button_answers_from_another_thread() -> None:
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        h.work(600)
+        press = h.notifications.on_action
+        assert press is not None
+        await asyncio.get_running_loop().run_in_executor(None, press, "snooze")
+        await pilot.pause()
+        await pilot.pause()
+        assert h.screen.reminders.schedule.state is State.SNOOZED
+
+    run(make(), scenario)
+
+
+def test_p_pauses_and_resumes_the_reminders() -> None:
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        h.work(300)
+        await pilot.press("p")
+        await pilot.pause()
+        assert "REMINDERS PAUSED" in shown(h, "#remind-head")
+        h.work(900)
+        assert h.notifications.sent == []
+        await pilot.press("p")
+        await pilot.pause()
+        assert h.screen.query_one("#remind-digits", Digits).value == "10:00"
+
+    run(make(), scenario)
