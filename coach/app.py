@@ -66,9 +66,13 @@ class Services:
     summary: Callable[[], Summary | None] = lambda: None
     """What the log says (streaks, minutes, ...), for the history screen; None: no log."""
     reminders: Reminders | None = None
-    """The break reminder, where it runs: every routine taken counts as a break."""
-    remind: Routine | None = None
-    """``coach remind``: the reminder screen is home, and offers this routine."""
+    """The break reminder (on or off): every routine taken counts as a break."""
+    remind_routine: Routine | None = None
+    """The routine a break offers."""
+    remind_home: bool = False
+    """``coach remind``: the reminder screen is home, not the list."""
+    edit: Callable[[Entry | None], None] | None = None
+    """Opens a routine (None: a new one) in the person's editor, with the app suspended."""
 
 
 class CoachApp(App[None]):
@@ -99,14 +103,17 @@ class CoachApp(App[None]):
             self.set_timer(AUDIO_AFTER, self.services.audio.start)
         for line in self.services.notices:
             self.notify(line, severity="warning", timeout=8)
-        if self.services.remind is not None and self.services.reminders is not None:
+        reminders, routine = self.services.reminders, self.services.remind_routine
+        if self.services.remind_home and reminders is not None and routine is not None:
             from coach.tui.remind import RemindScreen
 
-            self.push_screen(RemindScreen(self.services.reminders, self.services.remind))
+            self.push_screen(RemindScreen(reminders, routine))
         elif self._first_routine is not None:
             self.begin(self._first_routine)
         else:
             self.show_pick()
+        if reminders is not None and not self.services.remind_home:
+            self.set_interval(1.0, self._tick_reminders)
 
     def on_unmount(self) -> None:
         if self.services.audio is not None:
@@ -120,19 +127,74 @@ class CoachApp(App[None]):
     def show_pick(self) -> None:
         from coach.tui.pick import PickScreen
 
-        if isinstance(self.screen, PickScreen) or self.services.remind is not None:
+        if isinstance(self.screen, PickScreen) or self.services.remind_home:
             return  # with `coach remind`, the reminder screen is home
         self.push_screen(PickScreen(self._pick_contents))
 
     def _pick_contents(self) -> tuple[list[Entry], str]:
         """The routines and the header, found again each time the list shows: new files
         appear, and the streak counts the routine just done."""
+        return self.services.entries(), self._with_breaks(self._plain_note())
+
+    def _plain_note(self) -> str:
         summary = self.services.summary()
-        note = ""
-        if summary is not None:
-            streak = summary.current_streak
-            note = f"streak {format_days(streak)} · h history" if streak else "h history"
-        return self.services.entries(), note
+        if summary is None:
+            return ""
+        streak = summary.current_streak
+        return f"streak {format_days(streak)} · h history" if streak else "h history"
+
+    def _with_breaks(self, note: str) -> str:
+        """The header's note, with the next break first when reminders are on."""
+        reminders = self.services.reminders
+        if reminders is None or not reminders.on:
+            return note
+        return f"{reminders.status()} · {note}" if note else reminders.status()
+
+    # -- break reminders while the app is open ---------------------------------------------
+
+    def _tick_reminders(self) -> None:
+        from coach.reminder import Kind
+        from coach.tui.pick import PickScreen
+        from coach.tui.remind import RemindScreen
+
+        reminders, routine = self.services.reminders, self.services.remind_routine
+        if reminders is None:
+            return
+        events = reminders.tick()
+        screen = self.screen
+        if isinstance(screen, PickScreen):
+            screen.show_note(self._with_breaks(self._plain_note()))
+        if any(e.kind is Kind.OFFERED for e in events):
+            self.bell()
+            if routine is not None and isinstance(screen, PickScreen):
+                self.push_screen(RemindScreen(reminders, routine, popup=True))
+
+    def on_pick_screen_reminders_toggled(self) -> None:
+        reminders = self.services.reminders
+        if reminders is None:
+            return
+        reminders.switch(not reminders.on)
+        said = f"Break reminders on: {reminders.status()}." if reminders.on else "Reminders off."
+        self.notify(said, timeout=4)
+        self._tick_reminders()
+
+    def on_pick_screen_edit_wanted(self, message: PickScreen.EditWanted) -> None:
+        from coach.tui.pick import PickScreen
+
+        edit = self.services.edit
+        if edit is None:
+            self.notify("Editing is not available here.", severity="warning", timeout=4)
+            return
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.suspend():
+                edit(message.entry)
+        except SuspendNotSupported:  # no terminal to hand over (a test's headless run)
+            edit(message.entry)
+        if isinstance(self.screen, PickScreen):
+            self.screen.reload()
+        self.refresh()
 
     def on_pick_screen_chosen(self, message: PickScreen.Chosen) -> None:
         from coach.tui.pick import PickScreen
@@ -142,9 +204,10 @@ class CoachApp(App[None]):
             self.begin(message.entry.routine)
 
     def on_remind_screen_start_wanted(self, message: RemindScreen.StartWanted) -> None:
+        from coach.tui.pick import PickScreen
         from coach.tui.remind import RemindScreen
 
-        if isinstance(self.screen, RemindScreen):
+        if isinstance(self.screen, RemindScreen | PickScreen):
             self.begin(message.routine)
 
     def on_pick_screen_history_wanted(self) -> None:

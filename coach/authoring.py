@@ -18,10 +18,14 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach import paths
 from coach.resources import builtin_routines_dir
 from coach.routine import RoutineError, load_routine
+
+if TYPE_CHECKING:
+    from coach.catalog import Entry
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 FALLBACK_EDITORS = ("editor", "nano", "vi")
@@ -246,3 +250,20 @@ def cmd_edit(routine_id: str, **edit: object) -> int:
             "from now on; delete the copy to go back to the built-in."
         )
     return edit_until_valid(target, **edit)  # type: ignore[arg-type]
+
+
+def edit_in_terminal(entry: Entry | None, *, ask: Callable[[str], str] = input) -> None:
+    """The app's ``ctrl+e`` / ``ctrl+n`` while it is suspended: edit ``entry`` (None: ask
+    for a new routine's id and write one), then wait for Enter so the result can be read."""
+    try:
+        if entry is None:
+            routine_id = ask("New routine's id (lower-case letters, digits, -): ").strip()
+            if routine_id:
+                cmd_new(routine_id, ask=ask)
+        elif entry.builtin:
+            cmd_edit(entry.id, ask=ask)
+        else:
+            edit_until_valid(entry.path, ask=ask)
+        ask("Press Enter to go back to coach. ")
+    except EOFError:
+        pass

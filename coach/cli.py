@@ -543,6 +543,9 @@ def cmd_app(routine: object = None, *, prepare: Callable[[Services], None] | Non
 
         services.recorder = recorder
         services.summary = lambda: store.summary(date.today())
+    from coach.remind_app import add_breaks_and_editing
+
+    add_breaks_and_editing(services, settings)
     if prepare is not None:
         prepare(services)
     app = CoachApp(services, routine=routine if isinstance(routine, Routine) else None)

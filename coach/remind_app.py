@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coach.remind import Announcer, BootClock, Offer, Reminders
+from coach.remind import Announcer, BootClock, Offer, Reminders, policy_from
 from coach.reminder import Policy, Reminder, Schedule
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ def run_remind_app(routine: Routine, policy: Policy, settings: Settings) -> int:
 
     def prepare(services: Services) -> None:
         services.reminders = reminders
-        services.remind = routine
+        services.remind_routine = routine
+        services.remind_home = True
         services.notices.append(line)
         audio = services.audio
         if audio is not None:
@@ -59,3 +60,30 @@ def run_remind_app(routine: Routine, policy: Policy, settings: Settings) -> int:
         notifications.close()
         if store is not None:
             store.close()
+
+
+def add_breaks_and_editing(services: Services, settings: Settings) -> None:
+    """The app's break reminder (on when the settings say so; ``ctrl+r`` toggles it) and
+    its editor for ``ctrl+e`` / ``ctrl+n``."""
+    from coach.authoring import edit_in_terminal
+    from coach.catalog import resolve
+    from coach.routine import RoutineError
+    from coach.timeline import build_timeline
+
+    services.edit = edit_in_terminal
+    try:
+        routine = resolve(settings.break_routine)
+    except RoutineError as error:
+        services.notices.append(f"break reminders: {error.problems[0]}")
+        return
+    policy = policy_from(settings.break_every, settings.break_snooze)
+    clock = BootClock()
+    announcer = Announcer(Offer(routine.name, build_timeline(routine).total, policy.snooze))
+    if services.audio is not None:
+        announcer.attach(services.audio.parts)
+    services.reminders = Reminders(
+        Schedule(policy, clock.now(), on=settings.break_reminders),
+        clock=clock.now,
+        announcer=announcer,
+    )
+    services.remind_routine = routine

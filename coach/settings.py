@@ -11,6 +11,7 @@
     break_every = "50m"   # coach remind: work between breaks
     break_snooze = "5m"   # coach remind: how long a snooze lasts
     break_routine = "desk-break"  # coach remind: the routine a break offers
+    break_reminders = false  # the app's list counts down to breaks too (ctrl+r toggles)
 
 A setting is a field of :class:`Settings`; its ``metadata`` says what it accepts, so adding
 one is adding a field. A missing file gives the defaults. A broken one never stops coach:
@@ -114,6 +115,8 @@ class Settings:
     """Seconds of work before a snoozed break is offered again."""
     break_routine: str = _setting("desk-break", _routine_id, "coach remind: the routine offered")
     """The id of the routine a break offers."""
+    break_reminders: bool = _setting(False, _boolean, "the app's list reminds of breaks too")
+    """Break reminders in the app (``ctrl+r`` on the list toggles them for the run)."""
 
 
 SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings))

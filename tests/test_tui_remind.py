@@ -7,20 +7,22 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Digits, Static
+from textual.widgets import Digits, OptionList, Static
 
 from coach.app import CoachApp, Services
-from coach.catalog import discover
+from coach.catalog import Entry, discover
 from coach.clock import FakeClock
 from coach.remind import Announcer, Offer, Reminders
 from coach.reminder import Kind, Policy, Reminder, Schedule, State
 from coach.settings import Settings
 from coach.tui.finish import FinishScreen
+from coach.tui.pick import PickScreen
 from coach.tui.player import PlayerScreen
 from coach.tui.remind import RemindScreen
-from tests.tui_helpers import sample_routine
+from tests.tui_helpers import TEST_ROUTINE, sample_routine
 
 POLICY = Policy(every=600, snooze=60, sleep_gap=30, idle_break=120)
 
@@ -80,7 +82,8 @@ def make() -> RemindHarness:
         settings=Settings(),
         entries=discover,
         reminders=reminders,
-        remind=routine,
+        remind_routine=routine,
+        remind_home=True,
     )
     app = CoachApp(services)
     bells: list[int] = []
@@ -188,3 +191,131 @@ def test_p_pauses_and_resumes_the_reminders() -> None:
         assert h.screen.query_one("#remind-digits", Digits).value == "10:00"
 
     run(make(), scenario)
+
+
+# -- the app's list, with reminders and editing ----------------------------------------------
+
+
+def make_pick(tmp_path: Path, *, on: bool = True) -> tuple[RemindHarness, list[Entry | None]]:
+    routine = sample_routine()
+    clock, remind_clock = FakeClock(1000.0), FakeClock(50_000.0)
+    logged: list[Reminder] = []
+    notifications = FakeNotifications()
+    offer = Offer(routine.name, 60, POLICY.snooze)
+    announcer = Announcer(offer, notifications=notifications)  # type: ignore[arg-type]
+    reminders = Reminders(
+        Schedule(POLICY, remind_clock.now(), on=on),
+        clock=remind_clock.now,
+        announcer=announcer,
+        log=logged.append,
+    )
+    edits: list[Entry | None] = []
+    user_dir = tmp_path / "routines"
+    user_dir.mkdir()
+    (user_dir / "mine.toml").write_text(TEST_ROUTINE.replace("Test routine", "Mine"))
+
+    def edit(entry: Entry | None) -> None:
+        edits.append(entry)
+        # As a person in their editor would: rename the routine.
+        (user_dir / "mine.toml").write_text(TEST_ROUTINE.replace("Test routine", "Renamed"))
+
+    services = Services(
+        clock=clock,
+        settings=Settings(),
+        entries=lambda: discover(user_dir=user_dir),
+        reminders=reminders,
+        remind_routine=routine,
+        edit=edit,
+    )
+    app = CoachApp(services)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    return RemindHarness(app, clock, remind_clock, logged, notifications, bells), edits
+
+
+def app_work(h: RemindHarness, seconds: int) -> None:
+    for _ in range(seconds):
+        h.remind_clock.advance(1)
+        h.app._tick_reminders()
+
+
+def header(h: RemindHarness) -> str:
+    return str(h.app.screen.query_one("#header-note", Static).render())
+
+
+def test_the_list_shows_the_next_break_and_ctrl_r_toggles_it(tmp_path: Path) -> None:
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        assert isinstance(h.app.screen, PickScreen)
+        assert header(h).startswith("next break in 10 min")
+        app_work(h, 240)
+        await pilot.pause()
+        assert header(h).startswith("next break in 6 min")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "next break" not in header(h)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert header(h).startswith("next break in 10 min")
+
+    run(make_pick(tmp_path)[0], scenario)
+
+
+def test_reminders_off_by_default_show_nothing_until_switched_on(tmp_path: Path) -> None:
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        assert "next break" not in header(h)
+        app_work(h, 700)
+        assert h.notifications.sent == []
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert header(h).startswith("next break in 10 min")
+
+    run(make_pick(tmp_path, on=False)[0], scenario)
+
+
+def test_a_break_due_over_the_list_is_offered_and_answered(tmp_path: Path) -> None:
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        app_work(h, 600)
+        await pilot.pause()
+        assert isinstance(h.app.screen, RemindScreen) and h.app.screen.popup
+        assert h.bells == [1] and len(h.notifications.sent) == 1
+        await pilot.press("z")
+        await pilot.pause()
+        assert isinstance(h.app.screen, PickScreen)
+        assert header(h).startswith("next break in 1 min")
+        app_work(h, 60)
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(h.app.screen, PlayerScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(h.app.screen, PickScreen)
+        assert header(h).startswith("next break in 10 min")
+        kinds = [r.kind for r in h.logged if r.logged]
+        assert kinds == [Kind.OFFERED, Kind.SNOOZED, Kind.OFFERED, Kind.STARTED]
+
+    run(make_pick(tmp_path)[0], scenario)
+
+
+def test_ctrl_e_edits_the_highlighted_routine_and_the_list_reloads(tmp_path: Path) -> None:
+    harness, edits = make_pick(tmp_path)
+
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        pick = h.app.screen
+        assert isinstance(pick, PickScreen)
+        names = [e.name for e in pick.entries]
+        pick.query_one("#routines", OptionList).highlighted = names.index("Mine")
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert [e.id for e in edits if e is not None] == ["mine"]
+        assert "Renamed" in [e.name for e in pick.entries]
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert edits[-1] is None
+
+    run(harness, scenario)

@@ -59,6 +59,9 @@ PICK_KEYS = (
     ("/ or a–z", "filter by name or tag; escape clears"),
     ("t", "only one tag: morning, desk, cool-down, back, massage, strength"),
     ("h", "history: your sessions, streaks and how your back felt"),
+    ("ctrl+e", "edit the routine in your editor (a built-in is copied first)"),
+    ("ctrl+n", "write a new routine in your editor"),
+    ("ctrl+r", "break reminders on or off (the header shows the next one)"),
     ("q", "quit"),
     ("ctrl+p", "every command, searchable"),
 )

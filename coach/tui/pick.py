@@ -45,6 +45,10 @@ class PickScreen(Screen[None]):
         Binding("h", "history", "history"),
         Binding("question_mark", "help", "help", key_display="?"),
         Binding("q", "app.quit", "quit"),
+        # Control keys: letters typed here go into the filter.
+        Binding("ctrl+e", "edit", "edit", show=False),
+        Binding("ctrl+n", "new", "new routine", show=False),
+        Binding("ctrl+r", "reminders", "break reminders", show=False),
     ]
 
     @dataclass
@@ -56,6 +60,16 @@ class PickScreen(Screen[None]):
     @dataclass
     class HistoryWanted(Message):
         """``h``: show the log."""
+
+    @dataclass
+    class EditWanted(Message):
+        """``ctrl+e``: edit ``entry`` in the person's editor (None: write a new one)."""
+
+        entry: Entry | None
+
+    @dataclass
+    class RemindersToggled(Message):
+        """``ctrl+r``: break reminders on or off."""
 
     def __init__(self, contents: Callable[[], tuple[Sequence[Entry], str]]) -> None:
         """``contents`` gives the routines and the header's note (the streak); it is asked
@@ -100,6 +114,16 @@ class PickScreen(Screen[None]):
         if self._fresh:  # the first showing: loaded a moment ago
             self._fresh = False
             return
+        self.reload()
+
+    def show_note(self, note: str) -> None:
+        """Put ``note`` in the header (the next break's time changes every minute)."""
+        if note != self.header_note:
+            self.header_note = note
+            self.query_one("#header-note", Static).update(note)
+
+    def reload(self) -> None:
+        """Find the routines again (after an edit, or coming back from a routine)."""
         current = self.current
         self._load()
         self.query_one("#header-note", Static).update(self.header_note)
@@ -229,6 +253,16 @@ class PickScreen(Screen[None]):
             self.notify(entry.error.first_line, title="Cannot start", severity="error")
             return
         self.post_message(self.Chosen(entry))
+
+    def action_edit(self) -> None:
+        if self.current is not None:
+            self.post_message(self.EditWanted(self.current))
+
+    def action_new(self) -> None:
+        self.post_message(self.EditWanted(None))
+
+    def action_reminders(self) -> None:
+        self.post_message(self.RemindersToggled())
 
     def action_history(self) -> None:
         self.post_message(self.HistoryWanted())

@@ -45,7 +45,8 @@ class RemindScreen(Screen[None]):
         Binding("z", "snooze", "snooze"),
         Binding("k", "skip", "skip"),
         Binding("p", "switch", "pause reminders"),
-        Binding("q", "app.quit", "quit"),
+        Binding("q", "leave", "quit"),
+        Binding("escape", "close", "later", show=False),
     ]
 
     @dataclass
@@ -60,8 +61,11 @@ class RemindScreen(Screen[None]):
 
         key: str
 
-    def __init__(self, reminders: Reminders, routine: Routine) -> None:
+    def __init__(self, reminders: Reminders, routine: Routine, *, popup: bool = False) -> None:
+        """``popup``: shown over the list when a break falls due in the app; it closes
+        once answered (escape leaves the break due)."""
         super().__init__()
+        self.popup = popup
         self.reminders = reminders
         self.routine = routine
         self._length = build_timeline(routine).total
@@ -85,7 +89,8 @@ class RemindScreen(Screen[None]):
                 self.post_message(self.Answered(key))
 
             announcer.on_action = answered
-        self.set_interval(TICK, self.tick)
+        # Over the list the app keeps the time; here only the view follows it.
+        self.set_interval(TICK, self.refresh_view if self.popup else self.tick)
         self.refresh_view()
 
     def on_screen_resume(self) -> None:
@@ -149,21 +154,42 @@ class RemindScreen(Screen[None]):
         if self.reminders.schedule.state is State.OFF:
             return
         # The app's flow tells the schedule the routine started and ended.
-        self.post_message(self.StartWanted(self.routine))
+        if self.popup:
+            self.dismiss(None)
+            self.app.post_message(self.StartWanted(self.routine))
+        else:
+            self.post_message(self.StartWanted(self.routine))
 
     def action_snooze(self) -> None:
         if self.reminders.snooze():
             self.notify(f"Snoozed for {format_wait(self.reminders.schedule.policy.snooze)}.")
-        self.refresh_view()
+        self._answered()
 
     def action_skip(self) -> None:
         if self.reminders.skip():
             self.notify("Skipped: the next one comes after a whole interval.")
-        self.refresh_view()
+        self._answered()
+
+    def action_close(self) -> None:
+        if self.popup:
+            self.dismiss(None)
+
+    def action_leave(self) -> None:
+        """q: over the list, back to the list (the break stays due); at home, quit."""
+        if self.popup:
+            self.dismiss(None)
+        else:
+            self.app.exit()
+
+    def _answered(self) -> None:
+        if self.popup:
+            self.dismiss(None)
+        else:
+            self.refresh_view()
 
     def action_switch(self) -> None:
         self.reminders.switch(not self.reminders.on)
-        self.refresh_view()
+        self._answered()
 
     def on_remind_screen_answered(self, message: Answered) -> None:
         action = {"start": self.action_start, "snooze": self.action_snooze}.get(
