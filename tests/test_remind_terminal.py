@@ -118,3 +118,30 @@ def test_on_a_session_bus_the_notifications_button_answers(start: object, tmp_pa
     assert '"summary": "Time for a break"' in record.read_text()
     terminal.keys("q", "Enter")
     terminal.wait_for("exit=0")
+
+
+def test_ctrl_e_in_the_app_suspends_for_the_editor_and_reloads(
+    start: object, tmp_path: Path, coach_home: Path
+) -> None:
+    assert callable(start)
+    editor = tmp_path / "editor"
+    editor.write_text(
+        "#!/bin/sh\n"
+        'sed -i "s/^name = .*/name = \\"Smoke renamed\\"/" "$1"\n'
+        f"echo edited > {tmp_path}/edited\n"
+    )
+    editor.chmod(0o755)
+    terminal: Terminal = start(f"EDITOR={editor} {_coach_command()}")
+    terminal.wait_for("routines")
+    terminal.keys("s", "m", "o", "k", "e")
+    terminal.wait_for("Three short steps")
+    terminal.keys("Down")  # from the filter to the list
+    terminal.keys("C-e")
+    screen = terminal.wait_for("Press Enter to go back to coach")
+    assert "ok (Smoke renamed, 2 steps)" in screen
+    terminal.keys("Enter")
+    terminal.keys("Escape")
+    terminal.wait_for("Smoke renamed")
+    assert (tmp_path / "edited").exists()
+    terminal.keys("q")
+    terminal.wait_for("exit=0")
