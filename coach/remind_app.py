@@ -21,12 +21,15 @@ def _note(line: str) -> None:
 
 def run_remind_app(routine: Routine, policy: Policy, settings: Settings) -> int:
     from coach.cli import _open_log, cmd_app
+    from coach.idle import DesktopIdle
     from coach.notify import Notifications
     from coach.timeline import build_timeline
 
     notifications = Notifications()
     line = notifications.probe()
     _note(line)
+    idle = DesktopIdle()
+    idle_line = idle.start()
     store = _open_log()
     routine_id = routine.id
 
@@ -40,7 +43,11 @@ def run_remind_app(routine: Routine, policy: Policy, settings: Settings) -> int:
         notifications=notifications,
     )
     reminders = Reminders(
-        Schedule(policy, clock.now()), clock=clock.now, announcer=announcer, log=log
+        Schedule(policy, clock.now()),
+        clock=clock.now,
+        announcer=announcer,
+        log=log,
+        idle=idle.seconds,
     )
 
     def prepare(services: Services) -> None:
@@ -48,6 +55,7 @@ def run_remind_app(routine: Routine, policy: Policy, settings: Settings) -> int:
         services.remind_routine = routine
         services.remind_home = True
         services.notices.append(line)
+        services.notices.append(idle_line)
         audio = services.audio
         if audio is not None:
             # The chime and the spoken line go through the app's own player and voice, once
@@ -58,6 +66,7 @@ def run_remind_app(routine: Routine, policy: Policy, settings: Settings) -> int:
         return cmd_app(None, prepare=prepare)
     finally:
         notifications.close()
+        idle.close()
         if store is not None:
             store.close()
 

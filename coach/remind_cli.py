@@ -97,8 +97,12 @@ def _plain(routine: Routine, policy: object, settings: Settings) -> int:
     timeline = build_timeline(routine)
     routine_id = routine.id
     inbox: queue.Queue[object] = queue.Queue()
+    from coach.idle import DesktopIdle
+
     notifications = Notifications()
     _note(notifications.probe())
+    idle = DesktopIdle()
+    _note(idle.start())
     out = sys.stdout
     terminal = out if out.isatty() else None
     player = open_player() if settings.sounds or settings.speak else None
@@ -146,7 +150,11 @@ def _plain(routine: Routine, policy: object, settings: Settings) -> int:
         reader.start()
         clock = BootClock()
         reminders = Reminders(
-            Schedule(policy, clock.now()), clock=clock.now, announcer=announcer, log=log
+            Schedule(policy, clock.now()),
+            clock=clock.now,
+            announcer=announcer,
+            log=log,
+            idle=idle.seconds,
         )
         print(
             f"coach remind: a break every {format_wait(policy.every)} of work "
@@ -168,6 +176,7 @@ def _plain(routine: Routine, policy: object, settings: Settings) -> int:
                     terminal.write("\x1b[23;0t")
                     terminal.flush()
             notifications.close()
+            idle.close()
             if speech is not None:
                 speech.close()
             if player is not None:

@@ -1,4 +1,5 @@
-"""A minimal freedesktop notification service (org.freedesktop.Notifications) for tests.
+"""A minimal freedesktop notification service (org.freedesktop.Notifications) for tests,
+and with ``--idle-ms`` GNOME's idle monitor (org.gnome.Mutter.IdleMonitor) too.
 
 Run on a real session bus (``dbus-run-session``, or a ``dbus-daemon --session`` a test
 starts), it answers as a desktop's notification daemon would: capabilities with buttons, an
@@ -102,10 +103,28 @@ class Notifications(ServiceInterface):
         return [ident, reason]
 
 
-async def serve(record: Path, press: str | None, ready: Path | None) -> None:
+class IdleMonitor(ServiceInterface):
+    """GNOME's idle monitor, answering a fixed idle time."""
+
+    def __init__(self, idle_ms: int) -> None:
+        super().__init__("org.gnome.Mutter.IdleMonitor")
+        self._idle_ms = idle_ms
+
+    @method(name="GetIdletime")
+    @typed("t")
+    def get_idletime(self):  # type: ignore[no-untyped-def]
+        return self._idle_ms
+
+
+async def serve(
+    record: Path, press: str | None, ready: Path | None, idle_ms: int | None = None
+) -> None:
     bus = await MessageBus(bus_type=BusType.SESSION).connect()
     bus.export("/org/freedesktop/Notifications", Notifications(record, press))
     await bus.request_name("org.freedesktop.Notifications")
+    if idle_ms is not None:
+        bus.export("/org/gnome/Mutter/IdleMonitor/Core", IdleMonitor(idle_ms))
+        await bus.request_name("org.gnome.Mutter.IdleMonitor")
     if ready is not None:
         ready.write_text("ready")
     await bus.wait_for_disconnect()
@@ -116,8 +135,9 @@ def main() -> None:
     parser.add_argument("--record", type=Path, required=True)
     parser.add_argument("--press", help="the label of a button to press, e.g. snooze")
     parser.add_argument("--ready", type=Path, help="a file written once the name is ours")
+    parser.add_argument("--idle-ms", type=int, help="also be GNOME's idle monitor, this idle")
     args = parser.parse_args()
-    asyncio.run(serve(args.record, args.press, args.ready))
+    asyncio.run(serve(args.record, args.press, args.ready, args.idle_ms))
 
 
 if __name__ == "__main__":

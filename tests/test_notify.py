@@ -57,11 +57,15 @@ def session_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         daemon.wait(10)
 
 
-def start_service(tmp_path: Path, press: str | None = None) -> tuple[subprocess.Popen[bytes], Path]:
+def start_service(
+    tmp_path: Path, press: str | None = None, idle_ms: int | None = None
+) -> tuple[subprocess.Popen[bytes], Path]:
     record, ready = tmp_path / "notifications.jsonl", tmp_path / "ready"
     args = [sys.executable, str(SERVICE), "--record", str(record), "--ready", str(ready)]
     if press:
         args += ["--press", press]
+    if idle_ms is not None:
+        args += ["--idle-ms", str(idle_ms)]
     service = subprocess.Popen(args)
     _wait_for(ready)
     return service, record
@@ -127,3 +131,31 @@ def test_a_notification_with_buttons_reaches_the_service_and_a_press_comes_back(
         notifications.close()
         service.terminate()
         service.wait(10)
+
+
+def test_idle_time_from_gnomes_idle_monitor_on_the_bus(session_bus: str, tmp_path: Path) -> None:
+    from coach.idle import DesktopIdle
+
+    service, _ = start_service(tmp_path, idle_ms=400_000)
+    idle = DesktopIdle()
+    try:
+        line = idle.start()
+        assert line == "idle time: from GNOME; time away counts as a break"
+        assert idle.seconds() == 400.0
+    finally:
+        idle.close()
+        service.terminate()
+        service.wait(10)
+
+
+def test_no_idle_service_is_one_line_and_no_answer(
+    session_bus: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.idle import DesktopIdle
+
+    # No system bus here either: a path that leads nowhere.
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/system_bus_socket")
+    idle = DesktopIdle()
+    assert idle.start() == "idle time: not reported here; only the clock counts"
+    assert idle.seconds() is None
+    idle.close()

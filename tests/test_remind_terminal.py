@@ -145,3 +145,25 @@ def test_ctrl_e_in_the_app_suspends_for_the_editor_and_reloads(
     assert (tmp_path / "edited").exists()
     terminal.keys("q")
     terminal.wait_for("exit=0")
+
+
+def test_on_a_session_bus_idle_time_counts_as_a_break(start: object, tmp_path: Path) -> None:
+    assert callable(start)
+    if shutil.which("dbus-run-session") is None:
+        if os.environ.get("CI"):
+            pytest.fail("dbus-run-session is missing: ./dev test installs it")
+        pytest.skip("dbus-run-session is not installed")
+    record, ready = tmp_path / "shown.jsonl", tmp_path / "ready"
+    service = (
+        f"{sys.executable} {SERVICE} --record {record} --ready {ready} --idle-ms 400000 & "
+        f"while [ ! -e {ready} ]; do sleep 0.1; done; "
+    )
+    terminal: Terminal = start(
+        service + f"{_coach_command()} remind --plain --every 2s --routine smoke", bus=True
+    )
+    screen = terminal.wait_for("Reminders on")
+    assert "idle time: from GNOME; time away counts as a break" in screen
+    screen = terminal.wait_for("You were away: that counts as a break.")
+    assert "Time for a break" not in screen
+    terminal.keys("q", "Enter")
+    terminal.wait_for("exit=0")

@@ -188,3 +188,26 @@ def test_work_offered_exactly_when_the_ticks_add_up(gaps: list[float]) -> None:
             assert kinds(events) == [(Kind.OFFERED, "")]
             break
         assert events == []
+
+
+def test_the_reminder_core_and_the_authoring_tools_import_no_ui_audio_bus_or_sqlite() -> None:
+    import subprocess
+    import sys
+
+    modules = [
+        "coach.reminder",
+        "coach.remind",
+        "coach.break_stats",
+        "coach.importers",
+        "coach.authoring",
+        "coach.autostart",
+    ]
+    forbidden = ("textual", "rich", "pyttsx3", "miniaudio", "sqlite3", "desktop_notifier")
+    probe = (
+        "import sys\n"
+        + "".join(f"import {module}\n" for module in modules)
+        + f"print(sorted(m for m in sys.modules if m.split('.')[0] in {forbidden!r}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
