@@ -12,6 +12,7 @@ import contextlib
 import math
 import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -98,6 +99,15 @@ class Terminal(Protocol):
     def flush(self) -> object: ...
 
 
+def _after(delay: float, action: Callable[[], object]) -> None:
+    if delay <= 0:
+        action()
+        return
+    timer = threading.Timer(delay, action)
+    timer.daemon = True
+    timer.start()
+
+
 class Announcer:
     """Carries an offer to the person by every way there is. Each part is handed in and may
     be missing: ``terminal`` (bell and title; None when it is not a terminal), ``player``
@@ -114,8 +124,14 @@ class Announcer:
         notifications: Notifications | None = None,
         on_action: Callable[[str], None] | None = None,
         bell: Callable[[], None] | None = None,
+        chime: bool = True,
+        later: Callable[[float, Callable[[], object]], object] = _after,
     ) -> None:
+        """``chime``: play the chime (the ``sounds`` setting); ``later(delay, action)``
+        runs the spoken line once the chime is over (a timer thread; tests run it by hand)."""
         self.offer = offer
+        self._chime = chime
+        self._later = later
         self._terminal = terminal
         self._player = player
         self._speech = speech
@@ -173,19 +189,28 @@ class Announcer:
             self._terminal.flush()
 
     def _sound(self) -> None:
-        player = self._player
-        if player is not None and player.available:
-            with contextlib.suppress(Exception):
-                player.play("chime")
         from pathlib import Path
 
-        path = self._spoken_path
-        if player is not None and player.available and isinstance(path, Path):
+        player = self._player
+        playing = player is not None and player.available
+        delay = 0.0
+        if playing and self._chime and player is not None:
             with contextlib.suppress(Exception):
-                player.play(player.load(path))
-                return
-        if self._speech is not None and self._voice is not None:
-            self._speech.say(self.offer.spoken, self._voice)
+                chime = player.sound("chime")
+                player.play("chime")
+                delay = chime.duration if chime is not None else 0.0
+        path = self._spoken_path
+
+        def speak() -> None:
+            # After the chime, not over it.
+            if playing and player is not None and isinstance(path, Path):
+                with contextlib.suppress(Exception):
+                    player.play(player.load(path))
+                    return
+            if self._speech is not None and self._voice is not None:
+                self._speech.say(self.offer.spoken, self._voice)
+
+        self._later(delay, speak)
 
 
 Log = Callable[[Reminder], None]

@@ -118,6 +118,7 @@ def _plain(routine: Routine, policy: object, settings: Settings) -> int:
         voice=VoiceSpec.from_settings(settings),
         notifications=notifications,
         on_action=inbox.put,
+        chime=settings.sounds,
     )
     if terminal is not None:
         terminal.write("\x1b[22;0t")  # keep the terminal's own title, to give it back
