@@ -230,9 +230,12 @@ class Reminders:
         announcer: Announcer | None = None,
         log: Log = lambda reminder: None,
         idle: Callable[[], float | None] = lambda: None,
+        wall: Callable[[], datetime] = datetime.now,
     ) -> None:
+        """``wall``: the local time of day, for "about 14:05" (a fixed one in tests)."""
         self.schedule = schedule
         self.clock = clock
+        self.wall = wall
         self.announcer = announcer
         self._log = log
         self._idle = idle

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -76,6 +77,7 @@ def make() -> RemindHarness:
         clock=remind_clock.now,
         announcer=announcer,
         log=logged.append,
+        wall=lambda: datetime(2026, 11, 18, 10, 0),
     )
     services = Services(
         clock=clock,

@@ -5,7 +5,7 @@ when the routine is over the app comes back here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -141,7 +141,7 @@ class RemindScreen(Screen[None]):
             offer.update("")
             return
         left = schedule.remaining() or 0.0
-        at = (datetime.now() + timedelta(seconds=left)).strftime("%H:%M")
+        at = (self.reminders.wall() + timedelta(seconds=left)).strftime("%H:%M")
         snoozed = " (snoozed)" if state is State.SNOOZED else ""
         head.update(f"NEXT BREAK IN{snoozed.upper()}")
         digits.update(format_clock(left))
