@@ -71,6 +71,8 @@ class Services:
     """The routine a break offers."""
     remind_home: bool = False
     """``coach remind``: the reminder screen is home, not the list."""
+    breaks: Callable[[], str | None] = lambda: None
+    """One line on the breaks taken and skipped, for the history screen; None: none."""
     edit: Callable[[Entry | None], None] | None = None
     """Opens a routine (None: a new one) in the person's editor, with the app suspended."""
 
@@ -217,7 +219,7 @@ class CoachApp(App[None]):
             return
         from coach.tui.history import HistoryScreen
 
-        self.push_screen(HistoryScreen(summary))
+        self.push_screen(HistoryScreen(summary, breaks=self.services.breaks()))
 
     def begin(self, routine: Routine) -> None:
         """Follow ``routine``: ask how the back feels first, where the person opted in."""

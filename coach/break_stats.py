@@ -45,3 +45,16 @@ def break_lines(days: Mapping[date, Mapping[str, int]], today: date, weeks: int)
         note = "this week" if n == 0 else "last week" if n == 1 else ""
         lines.append(_row(first.isoformat(), _counts(days, first, first + timedelta(7)), note))
     return lines
+
+
+def break_summary(days: Mapping[date, Mapping[str, int]], today: date) -> str | None:
+    """One line for the history screen: breaks taken and skipped today and this week."""
+    if not days:
+        return None
+    taken, skipped, _, _ = _counts(days, today, today + timedelta(days=1))
+    monday = week_start(today)
+    week_taken, week_skipped, _, _ = _counts(days, monday, monday + timedelta(7))
+    return (
+        f"breaks: today {taken} taken, {skipped} skipped · "
+        f"this week {week_taken} taken, {week_skipped} skipped"
+    )

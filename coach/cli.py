@@ -543,6 +543,15 @@ def cmd_app(routine: object = None, *, prepare: Callable[[Services], None] | Non
 
         services.recorder = recorder
         services.summary = lambda: store.summary(date.today())
+
+        def breaks() -> str | None:
+            from coach.break_stats import break_summary
+            from coach.history import week_start
+
+            today = date.today()
+            return break_summary(store.break_days(week_start(today)), today)
+
+        services.breaks = breaks
     from coach.remind_app import add_breaks_and_editing
 
     add_breaks_and_editing(services, settings)

@@ -111,3 +111,34 @@ def test_break_lines_per_day_and_week() -> None:
     last = lines[-1]
     assert last.split()[:5] == ["2026-11-23", "0", "taken", "1", "skipped"]
     assert break_lines({}, wednesday, weeks=2) == []
+
+
+def test_the_history_screen_shows_breaks_beside_the_sessions() -> None:
+    import asyncio
+
+    from textual.widgets import Static
+
+    from coach.break_stats import break_summary
+    from coach.log import SessionStore
+    from coach.tui.history import HistoryScreen
+    from tests.tui_helpers import TODAY, make_app
+
+    store = SessionStore.in_memory()
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    for kind, day in [("started", TODAY), ("skipped", TODAY), ("started", monday)]:
+        store.log_break(kind, "desk-break", at(day))
+    h = make_app(store=store)
+    h.app.services.breaks = lambda: break_summary(store.break_days(monday), TODAY)
+
+    async def go() -> None:
+        async with h.app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("h")
+            await pilot.pause()
+            screen = h.app.screen
+            assert isinstance(screen, HistoryScreen)
+            line = str(screen.query_one("#breaks", Static).render())
+            assert line == "breaks: today 1 taken, 1 skipped · this week 2 taken, 1 skipped"
+
+    asyncio.run(go())
+    assert break_summary({}, TODAY) is None
