@@ -157,7 +157,7 @@ class CoachApp(App[None]):
     def _tick_reminders(self) -> None:
         from coach.reminder import Kind
         from coach.tui.pick import PickScreen
-        from coach.tui.remind import RemindScreen
+        from coach.tui.remind import BreakDueScreen
 
         reminders, routine = self.services.reminders, self.services.remind_routine
         if reminders is None:
@@ -169,7 +169,7 @@ class CoachApp(App[None]):
         if any(e.kind is Kind.OFFERED for e in events):
             self.bell()
             if routine is not None and isinstance(screen, PickScreen):
-                self.push_screen(RemindScreen(reminders, routine, popup=True))
+                self.push_screen(BreakDueScreen(reminders, routine))
 
     def on_pick_screen_reminders_toggled(self) -> None:
         reminders = self.services.reminders

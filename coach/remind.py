@@ -136,7 +136,8 @@ class Announcer:
         self._player = player
         self._speech = speech
         self._voice = voice
-        self._notifications = notifications
+        self.notifications = notifications
+        """The desktop's notification service, where there is one (it may come later)."""
         self.on_action = on_action
         """Called with the key of a notification's button (from the notifier's thread)."""
         self._bell = bell
@@ -173,8 +174,8 @@ class Announcer:
                 self._terminal.write("\a")
                 self._terminal.flush()
         self._sound()
-        if self._notifications is not None:
-            self._notifications.send(self.offer.title, self.offer.message, ACTIONS, self._answer)
+        if self.notifications is not None:
+            self.notifications.send(self.offer.title, self.offer.message, ACTIONS, self._answer)
 
     def _answer(self, key: str) -> None:
         if self.on_action is not None:
@@ -239,6 +240,8 @@ class Reminders:
         self.announcer = announcer
         self._log = log
         self._idle = idle
+        self.on_switched_on: Callable[[], None] | None = None
+        """Called when reminders are switched on (the app looks for notifications then)."""
 
     def _handle(self, events: list[Reminder]) -> list[Reminder]:
         for reminder in events:
@@ -263,7 +266,10 @@ class Reminders:
         return self._handle(self.schedule.end(self.clock()))
 
     def switch(self, on: bool) -> list[Reminder]:
-        return self._handle(self.schedule.switch(self.clock(), on))
+        events = self._handle(self.schedule.switch(self.clock(), on))
+        if on and self.on_switched_on is not None:
+            self.on_switched_on()
+        return events
 
     @property
     def on(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from coach.remind import Announcer, BootClock, Offer, Reminders, policy_from
@@ -90,9 +91,37 @@ def add_breaks_and_editing(services: Services, settings: Settings) -> None:
     announcer = Announcer(Offer(routine.name, build_timeline(routine).total, policy.snooze))
     if services.audio is not None:
         announcer.attach(services.audio.parts)
-    services.reminders = Reminders(
+    reminders = Reminders(
         Schedule(policy, clock.now(), on=settings.break_reminders),
         clock=clock.now,
         announcer=announcer,
     )
+    services.reminders = reminders
     services.remind_routine = routine
+    looked = threading.Event()
+
+    def find_notifications(*, wait: bool) -> None:
+        """Look for the desktop's notification service once, the first time reminders are
+        on: at start (its one line shows with the other notices), or on ctrl+r (on a thread,
+        so the list never waits for the bus)."""
+        if looked.is_set():
+            return
+        looked.set()
+        from coach.notify import Notifications
+
+        def look() -> None:
+            notifications = Notifications()
+            line = notifications.probe()
+            if wait:
+                services.notices.append(line)
+            if notifications.available:
+                announcer.notifications = notifications
+
+        if wait:
+            look()
+        else:
+            threading.Thread(target=look, name="coach-notify-probe", daemon=True).start()
+
+    if settings.break_reminders:
+        find_notifications(wait=True)
+    reminders.on_switched_on = lambda: find_notifications(wait=False)

@@ -321,3 +321,23 @@ def test_ctrl_e_edits_the_highlighted_routine_and_the_list_reloads(tmp_path: Pat
         assert edits[-1] is None
 
     run(harness, scenario)
+
+
+def test_escape_puts_a_due_break_off_and_it_comes_back_after_the_snooze_time(
+    tmp_path: Path,
+) -> None:
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        app_work(h, 600)
+        await pilot.pause()
+        assert isinstance(h.app.screen, RemindScreen)
+        assert "later" in str(h.app.screen.active_bindings.get("escape").binding.description)  # type: ignore[union-attr]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(h.app.screen, PickScreen)
+        assert header(h).startswith("break due")
+        app_work(h, 60)
+        await pilot.pause()
+        assert isinstance(h.app.screen, RemindScreen)
+        assert [r.kind for r in h.logged] == [Kind.OFFERED, Kind.OFFERED]
+
+    run(make_pick(tmp_path)[0], scenario)

@@ -196,3 +196,18 @@ class RemindScreen(Screen[None]):
             message.key, self.action_skip
         )
         action()
+
+
+class BreakDueScreen(RemindScreen, inherit_bindings=False):
+    """Over the routine list, when a break falls due in the app: start, snooze or skip it,
+    or put it off with escape (it is offered again after the snooze time)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "start", "start now"),
+        Binding("z", "snooze", "snooze"),
+        Binding("k", "skip", "skip"),
+        Binding("escape,q", "close", "later"),
+    ]
+
+    def __init__(self, reminders: Reminders, routine: Routine) -> None:
+        super().__init__(reminders, routine, popup=True)
