@@ -239,7 +239,8 @@ class Reminders:
         self.wall = wall
         self.announcer = announcer
         self._log = log
-        self._idle = idle
+        self.idle = idle
+        """Seconds since the last input, where the desktop reports it (see coach.idle)."""
         self.on_switched_on: Callable[[], None] | None = None
         """Called when reminders are switched on (the app looks for notifications then)."""
 
@@ -251,7 +252,7 @@ class Reminders:
         return events
 
     def tick(self) -> list[Reminder]:
-        return self._handle(self.schedule.tick(self.clock(), self._idle()))
+        return self._handle(self.schedule.tick(self.clock(), self.idle()))
 
     def snooze(self) -> list[Reminder]:
         return self._handle(self.schedule.snooze(self.clock()))

@@ -101,8 +101,8 @@ def add_breaks_and_editing(services: Services, settings: Settings) -> None:
     looked = threading.Event()
 
     def find_notifications(*, wait: bool) -> None:
-        """Look for the desktop's notification service once, the first time reminders are
-        on: at start (its one line shows with the other notices), or on ctrl+r (on a thread,
+        """Look for the desktop's notification and idle-time services once, the first time
+        reminders are on: at start (its one line shows with the other notices), or on ctrl+r (on a thread,
         so the list never waits for the bus)."""
         if looked.is_set():
             return
@@ -110,12 +110,18 @@ def add_breaks_and_editing(services: Services, settings: Settings) -> None:
         from coach.notify import Notifications
 
         def look() -> None:
+            from coach.idle import DesktopIdle
+
             notifications = Notifications()
             line = notifications.probe()
+            idle = DesktopIdle()
+            idle_line = idle.start()
             if wait:
-                services.notices.append(line)
+                services.notices += [line, idle_line]
             if notifications.available:
                 announcer.notifications = notifications
+            if idle.source is not None:
+                reminders.idle = idle.seconds
 
         if wait:
             look()
