@@ -102,8 +102,8 @@ def add_breaks_and_editing(services: Services, settings: Settings) -> None:
 
     def find_notifications(*, wait: bool) -> None:
         """Look for the desktop's notification and idle-time services once, the first time
-        reminders are on: at start (its one line shows with the other notices), or on ctrl+r (on a thread,
-        so the list never waits for the bus)."""
+        reminders are on: at start (their lines show with the other notices), or on ctrl+r
+        (on a thread, so the list never waits for the bus)."""
         if looked.is_set():
             return
         looked.set()
