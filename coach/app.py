@@ -264,9 +264,11 @@ class CoachApp(App[None]):
             return
         if recorder is not None and recorder.status_line:
             self.notify(recorder.status_line, severity="warning", timeout=8)
-        from coach.tui.finish import FinishScreen
+        from coach.tui.finish import FinishScreen, TimerFinishScreen
 
-        finish = FinishScreen(
+        # With `coach remind`, "pick" goes back to the reminder's timer, not to a list.
+        screen = TimerFinishScreen if self.services.remind_home else FinishScreen
+        finish = screen(
             result,
             ask_feel=self.services.settings.ask_back_feel,
             feel_before=feel_before,

@@ -157,6 +157,9 @@ def test_start_opens_the_player_and_the_end_comes_back_to_the_timer() -> None:
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(h.app.screen, FinishScreen)
+        # Enter goes back to the timer here, and its key says so.
+        enter = h.app.screen.active_bindings["enter"].binding
+        assert enter.description == "back to the timer"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(h.app.screen, RemindScreen), type(h.app.screen).__name__
