@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -295,9 +296,16 @@ def read_any(path: Path, *, name: str | None = None) -> list[Imported]:
     """The routines in ``path``: JSON from another app, else a plain list."""
     shown = str(path)
     try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+            # A pipe with no writer would wait forever, /dev/zero would never end.
+            raise ImportProblems([f"{shown}: not a file (a list of exercises is a file)"])
+        if status.st_size > MAX_IMPORT_BYTES:
             raise ImportProblems([f"{shown}: larger than 1 MiB; not a list of exercises"])
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_IMPORT_BYTES + 1)  # it may have grown since
+        if len(raw) > MAX_IMPORT_BYTES:
+            raise ImportProblems([f"{shown}: larger than 1 MiB; not a list of exercises"])
     except OSError as error:
         raise ImportProblems([f"{shown}: cannot be read ({error.strerror or error})"]) from None
     try:

@@ -127,3 +127,19 @@ def test_import_with_id_name_and_output(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert _coach("validate", str(target)).returncode == 0
     assert 'name = "My desk"' in target.read_text()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="named pipes and /dev/zero are POSIX")
+def test_a_fifo_or_a_device_is_refused_at_once_not_read_forever(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "list.fifo"
+    os.mkfifo(fifo)
+    command = str(Path(sys.executable).with_name("coach"))
+    for path in (str(fifo), "/dev/zero"):
+        # No writer ever comes to the pipe, and /dev/zero never ends: both must be refused.
+        result = subprocess.run(
+            [command, "import", path], capture_output=True, text=True, timeout=20
+        )
+        assert result.returncode == 1
+        assert result.stderr.strip() == f"{path}: not a file (a list of exercises is a file)"
