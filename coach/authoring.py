@@ -112,8 +112,22 @@ def editor_command(environ: dict[str, str] | None = None) -> list[str] | None:
     return None
 
 
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` and every missing folder above it readable by the user only (0700);
+    ``mkdir(parents=True, mode=...)`` gives the mode to the last one only."""
+    missing: list[Path] = []
+    at = folder
+    while not at.exists() and at != at.parent:
+        missing.append(at)
+        at = at.parent
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)
+    if not folder.is_dir():
+        raise NotADirectoryError(20, "not a folder", str(folder))
+
+
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with open(fd, "w", encoding="utf-8") as stream:
         stream.write(text)

@@ -117,7 +117,9 @@ def install_unit(
     path = folder / UNIT_NAME
     existed = path.exists()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from coach.authoring import private_folder
+
+        private_folder(folder)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with open(fd, "w", encoding="utf-8") as stream:
             stream.write(unit_text(command, environ))

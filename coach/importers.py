@@ -334,7 +334,7 @@ def cmd_import(
     file: str, *, routine_id: str | None = None, name: str | None = None, output: str | None = None
 ) -> int:
     """``coach import FILE [--id ID] [--name NAME] [-o PATH]``."""
-    from coach.authoring import ID_PATTERN
+    from coach.authoring import ID_PATTERN, private_folder
     from coach.routine import RoutineError, parse_routine
 
     try:
@@ -362,7 +362,7 @@ def cmd_import(
             return 1
         try:
             if not output:
-                target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                private_folder(target.parent)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             _note(f"{target} already exists; choose another --id (or --output)")

@@ -136,3 +136,21 @@ def test_new_refuses_an_existing_id_and_a_bad_one(editor: Path, coach_home: Path
 def test_the_editor_comes_from_visual_then_editor_with_its_arguments() -> None:
     assert editor_command({"VISUAL": "code -w", "EDITOR": "vi"}) == ["code", "-w"]
     assert editor_command({"EDITOR": "nano"}) == ["nano"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+@pytest.mark.parametrize(
+    "args",
+    [("new", "mine"), ("edit", "desk-break"), ("import", "docs/examples/desk-list.txt")],
+)
+def test_the_folders_it_makes_are_private(
+    args: tuple[str, ...], editor: Path, coach_home: Path
+) -> None:
+    if args[0] == "import":
+        args = (args[0], str(Path(__file__).parent.parent / args[1]))
+    result = coach(*args, editor=editor, answers="n\n")
+    assert result.returncode in (0, 1), result.stderr
+    made = [coach_home, *(p for p in coach_home.rglob("*") if p.is_dir())]
+    assert len(made) >= 3  # COACH_HOME, config, routines
+    for folder in made:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
