@@ -45,8 +45,22 @@ def cmd_remind(
     from coach.settings import load_settings
 
     if install:
-        from coach.autostart import install_unit
+        from pathlib import Path
 
+        from coach.autostart import install_unit
+        from coach.catalog import looks_like_path
+
+        if routine_ref is not None:
+            # Checked now: a unit naming a routine that does not load would fail and restart
+            # for ever, out of sight. A path is made absolute (the unit runs from home).
+            try:
+                resolve(routine_ref)
+            except RoutineError as error:
+                for bad in error.problems:
+                    _note(str(bad))
+                return 1
+            if looks_like_path(routine_ref) or Path(routine_ref).is_file():
+                routine_ref = str(Path(routine_ref).resolve())
         return install_unit(every=every, snooze=snooze, routine=routine_ref)
     settings, problems = load_settings()
     for problem in problems:

@@ -65,3 +65,33 @@ def test_the_command_writes_the_unit(tmp_path: Path) -> None:
         assert f"{coach} remind --plain --every 2700s" in unit.read_text()
     else:
         assert "by hand" in result.stdout
+
+
+def test_a_routine_that_does_not_load_writes_no_unit_and_a_path_is_made_absolute(
+    tmp_path: Path,
+) -> None:
+    """A unit that names a missing routine would fail and restart every 30 s for ever."""
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    coach = str(Path(sys.executable).with_name("coach"))
+
+    def install(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [coach, "remind", "--install", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
+
+    unit = tmp_path / "config" / "systemd" / "user" / UNIT_NAME
+    result = install("--routine", "no-such-routine")
+    assert result.returncode == 1
+    assert "no-such-routine: no routine with this id" in result.stderr
+    assert not unit.exists()
+    routines = Path(__file__).parent.parent / "routines"
+    (tmp_path / "mine.toml").write_text((routines / "desk-break.toml").read_text())
+    result = install("--routine", "mine.toml")
+    assert result.returncode == 0, result.stderr
+    if unit.exists():  # a machine with systemctl: the unit runs from the home folder
+        assert f"--routine {tmp_path / 'mine.toml'}" in unit.read_text()
