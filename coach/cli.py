@@ -554,7 +554,7 @@ def cmd_app(routine: object = None, *, prepare: Callable[[Services], None] | Non
         services.breaks = breaks
     from coach.remind_app import add_breaks_and_editing
 
-    add_breaks_and_editing(services, settings)
+    add_breaks_and_editing(services, settings, store=store)
     if prepare is not None:
         prepare(services)
     app = CoachApp(services, routine=routine if isinstance(routine, Routine) else None)

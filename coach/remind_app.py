@@ -10,6 +10,7 @@ from coach.reminder import Policy, Reminder, Schedule
 
 if TYPE_CHECKING:
     from coach.app import Services
+    from coach.log import SessionStore
     from coach.routine import Routine
     from coach.settings import Settings
 
@@ -72,9 +73,12 @@ def run_remind_app(routine: Routine, policy: Policy, settings: Settings) -> int:
             store.close()
 
 
-def add_breaks_and_editing(services: Services, settings: Settings) -> None:
-    """The app's break reminder (on when the settings say so; ``ctrl+r`` toggles it) and
-    its editor for ``ctrl+e`` / ``ctrl+n``."""
+def add_breaks_and_editing(
+    services: Services, settings: Settings, *, store: SessionStore | None = None
+) -> None:
+    """The app's break reminder (on when the settings say so; ``ctrl+r`` toggles it), its
+    events kept in ``store`` as ``coach remind`` keeps them, and the editor for ``ctrl+e`` /
+    ``ctrl+n``."""
     from coach.authoring import edit_in_terminal
     from coach.catalog import resolve
     from coach.routine import RoutineError
@@ -91,10 +95,17 @@ def add_breaks_and_editing(services: Services, settings: Settings) -> None:
     announcer = Announcer(Offer(routine.name, build_timeline(routine).total, policy.snooze))
     if services.audio is not None:
         announcer.attach(services.audio.parts)
+    routine_id = routine.id
+
+    def log(reminder: Reminder) -> None:
+        if store is not None and reminder.logged:
+            store.log_break(reminder.kind.value, routine_id)
+
     reminders = Reminders(
         Schedule(policy, clock.now(), on=settings.break_reminders),
         clock=clock.now,
         announcer=announcer,
+        log=log,
     )
     services.reminders = reminders
     services.remind_routine = routine

@@ -182,7 +182,8 @@ class Schedule:
         self.state = State.ON_BREAK
         self._last = max(self._last, now)
         self._off_after_break = was_off
-        return [Reminder(Kind.STARTED, now)]
+        # With reminders off a routine is just a routine: no break to tell of.
+        return [] if was_off else [Reminder(Kind.STARTED, now)]
 
     def end(self, now: float) -> list[Reminder]:
         """The routine is over, finished or stopped: work counts from zero again."""
@@ -192,6 +193,7 @@ class Schedule:
         if self._off_after_break:
             self._off_after_break = False
             self.state = State.OFF
+            return []
         return [Reminder(Kind.ENDED, now)]
 
     def switch(self, now: float, on: bool) -> list[Reminder]:

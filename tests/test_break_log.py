@@ -142,3 +142,29 @@ def test_the_history_screen_shows_breaks_beside_the_sessions() -> None:
 
     asyncio.run(go())
     assert break_summary({}, TODAY) is None
+
+
+def test_the_apps_own_reminders_keep_their_events_in_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With break_reminders on, the list's reminder logs its breaks as `coach remind` does
+    (and a routine taken with them switched off is no break)."""
+    from coach.app import Services
+    from coach.catalog import discover
+    from coach.clock import FakeClock
+    from coach.remind_app import add_breaks_and_editing
+    from coach.settings import Settings
+
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)  # no bus to look for
+    store = SessionStore.open(tmp_path / "log.sqlite3")
+    services = Services(clock=FakeClock(), settings=Settings(), entries=discover)
+    add_breaks_and_editing(services, Settings(break_reminders=True), store=store)
+    reminders = services.reminders
+    assert reminders is not None and reminders.on
+    reminders.start()
+    reminders.end()
+    reminders.switch(False)
+    reminders.start()
+    reminders.end()
+    assert store.break_days(date.today() - timedelta(days=1)) == {date.today(): {"started": 1}}
+    store.close()

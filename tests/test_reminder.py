@@ -107,6 +107,16 @@ def test_a_routine_taken_without_an_offer_resets_the_count(clock: FakeClock) -> 
     assert kinds(run(schedule, clock, 1)) == [(Kind.OFFERED, "")]
 
 
+def test_a_routine_taken_with_reminders_off_is_no_break(clock: FakeClock) -> None:
+    """With reminders off a routine is just a routine: nothing for the break log."""
+    schedule = Schedule(POLICY, clock.now(), on=False)
+    assert schedule.start(clock.now()) == []
+    assert schedule.state is State.ON_BREAK
+    clock.advance(240)
+    assert schedule.end(clock.now()) == []
+    assert schedule.state is State.OFF
+
+
 def test_a_sleep_gap_restarts_the_count(clock: FakeClock) -> None:
     schedule = Schedule(POLICY, clock.now())
     run(schedule, clock, 500)
