@@ -242,8 +242,25 @@ def cmd_new(routine_id: str, *, source: str | None = None, **edit: object) -> in
     return edit_until_valid(target, **edit)  # type: ignore[arg-type]
 
 
+def _yours(routine_id: str) -> Path | None:
+    """Your routine file with this id (its file name, as `coach list` shows it), when the
+    id names a file in your folder and nothing outside it."""
+    if (
+        not routine_id
+        or routine_id.startswith(".")
+        or any(c in routine_id for c in "/\\\0")
+        or Path(routine_id).name != routine_id
+    ):
+        return None
+    path = paths.user_routines_dir() / f"{routine_id}.toml"
+    return path if path.is_file() else None
+
+
 def cmd_edit(routine_id: str, **edit: object) -> int:
     """``coach edit ID``: one of yours, or a built-in copied to your folder first."""
+    mine = _yours(routine_id)
+    if mine is not None:  # any file name `coach list` shows, "My Break" too
+        return edit_until_valid(mine, **edit)  # type: ignore[arg-type]
     bad = _check_id(routine_id)
     if bad:
         _note(bad)

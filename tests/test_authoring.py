@@ -115,6 +115,22 @@ def test_edit_copies_a_builtin_first_and_says_so(editor: Path, coach_home: Path)
     assert shown.stdout.startswith("My break")
 
 
+def test_edit_opens_a_routine_of_yours_whatever_its_file_is_called(
+    editor: Path, coach_home: Path
+) -> None:
+    """`coach list` shows "My Break" for My Break.toml and `coach run` takes it: so does
+    `coach edit`. A name that leads out of the folder is still refused."""
+    folder = coach_home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "My Break.toml").write_text(FIXED)
+    result = coach("edit", "My Break", editor=editor, answers="y\n")
+    assert result.returncode == 0, result.stderr
+    assert (folder / "My Break.toml").read_text() == FIXED  # broken, then fixed again
+    for bad in ("../My Break", "/etc/passwd", ".."):
+        refused = coach("edit", bad, editor=editor)
+        assert refused.returncode == 2 and "not a routine id" in refused.stderr
+
+
 def test_new_from_copies_a_routine(editor: Path, coach_home: Path, tmp_path: Path) -> None:
     result = coach("new", "my-desk", "--from", "desk-break", editor=editor, answers="y\n")
     assert result.returncode == 0, result.stderr
