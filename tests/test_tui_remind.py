@@ -344,3 +344,25 @@ def test_escape_puts_a_due_break_off_and_it_comes_back_after_the_snooze_time(
         assert [r.kind for r in h.logged] == [Kind.OFFERED, Kind.OFFERED]
 
     run(make_pick(tmp_path)[0], scenario)
+
+
+def test_snooze_and_skip_are_offered_only_when_there_is_a_break_to_answer() -> None:
+    """Counting down, the footer keeps room for the keys that do something (at 40 columns
+    "q quit" was cut off behind snooze and skip, which did nothing then)."""
+
+    def keys(h: RemindHarness) -> list[str]:
+        return [key for key, active in h.screen.active_bindings.items() if active.binding.show]
+
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        assert keys(h) == ["s", "p", "q"]
+        h.work(600)
+        await pilot.pause()
+        assert keys(h) == ["s", "z", "k", "p", "q"]
+        await pilot.press("z")
+        await pilot.pause()
+        assert keys(h) == ["s", "k", "p", "q"]  # a snoozed break can still be skipped
+        await pilot.press("k")
+        await pilot.pause()
+        assert keys(h) == ["s", "p", "q"]
+
+    run(make(), scenario)

@@ -41,10 +41,10 @@ class RemindScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "start", "start now"),
+        Binding("s", "start", "start"),
         Binding("z", "snooze", "snooze"),
         Binding("k", "skip", "skip"),
-        Binding("p", "switch", "pause reminders"),
+        Binding("p", "switch", "pause"),
         Binding("q", "leave", "quit"),
         Binding("escape", "close", "later", show=False),
     ]
@@ -71,6 +71,7 @@ class RemindScreen(Screen[None]):
         self._length = build_timeline(routine).total
         self.last_events: list[Kind] = []
         self._shown_title = ""
+        self._shown_state: State | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="remind-box"):
@@ -117,8 +118,23 @@ class RemindScreen(Screen[None]):
         if driver is not None and not self.app.is_headless:
             driver.write(f"\x1b]2;{text}\x07")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that do something now: snooze with a break due, skip with one due
+        or snoozed, start unless reminders are paused (the footer keeps room for the rest)."""
+        state = self.reminders.schedule.state
+        if action == "snooze":
+            return state is State.DUE
+        if action == "skip":
+            return state in (State.DUE, State.SNOOZED)
+        if action == "start":
+            return state is not State.OFF
+        return True
+
     def refresh_view(self) -> None:
         schedule = self.reminders.schedule
+        if schedule.state is not self._shown_state:
+            self._shown_state = schedule.state
+            self.refresh_bindings()
         policy = schedule.policy
         head = self.query_one("#remind-head", Static)
         digits = self.query_one("#remind-digits", Digits)
