@@ -221,6 +221,13 @@ def parse_jawt(data: object, *, file: str) -> list[Imported]:
                     continue  # the app lets a 0-second exercise stand; there is nothing to do
                 steps.append(Step(name.strip(), guess_kind(name.strip(), reps=False), seconds))
             repetitions = max(1, repetitions)
+            if len(steps) > 1 and len(routine.steps) + repetitions * len(steps) > MAX_STEPS:
+                # Counted, not written out: a billion repetitions would fill the memory first.
+                problems.append(
+                    f"{at}: {repetitions} repetitions of {len(steps)} exercises are more "
+                    f"than {MAX_STEPS} steps"
+                )
+                continue
             if len(steps) == 1:
                 steps[0].sets = min(50, repetitions)
                 routine.steps += steps

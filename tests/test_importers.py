@@ -90,6 +90,18 @@ def test_a_jawt_backup_with_a_broken_exercise_names_it() -> None:
     ]
 
 
+def test_a_jawt_set_repeated_past_the_step_limit_is_refused_before_it_is_written_out() -> None:
+    """A billion repetitions of a two-exercise set was written out in memory first."""
+    two = [{"name": "A", "duration": 5}, {"name": "B", "duration": 5}]
+    data = {"title": "Big", "sets": [{"repetitions": 10**5, "exercises": two}]}
+    with pytest.raises(ImportProblems) as caught:
+        parse_jawt(data, file="big.json")
+    assert caught.value.problems == [
+        "big.json: workout 1 (Big), set 1: 100000 repetitions of 2 exercises are more than "
+        "500 steps"
+    ]
+
+
 @pytest.mark.parametrize("example", ["desk-list.txt", "jawt-workout.json"])
 def test_import_round_trips_through_validate(example: str, coach_home: Path) -> None:
     result = _coach("import", str(EXAMPLES / example))
