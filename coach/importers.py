@@ -32,9 +32,10 @@ from pathlib import Path
 
 from coach import paths
 from coach.durations import DurationError, format_clock, parse_duration
+from coach.routine import MAX_STEPS
 
 MAX_IMPORT_BYTES = 1024 * 1024
-MAX_STEPS = 500
+
 SAFETY = (
     "Move gently; stop and ease off if anything hurts, and see a professional for pain that stays."
 )
@@ -167,6 +168,10 @@ def parse_plain_list(text: str, *, file: str, name: str) -> Imported:
             routine.steps.append(step)
     if not routine.steps and not problems:
         problems.append(f"{file}: no exercises in it: {PLAIN_HINT}")
+    elif len(routine.steps) > MAX_STEPS and not problems:
+        problems.append(
+            f"{file}: {len(routine.steps)} exercises; a routine holds at most {MAX_STEPS} steps"
+        )
     if problems:
         raise ImportProblems(problems)
     return routine

@@ -58,6 +58,14 @@ def test_every_unreadable_line_is_an_error_with_its_number() -> None:
     assert "needs a time or reps" in problems[3]
 
 
+def test_a_list_longer_than_a_routine_can_be_says_so() -> None:
+    """It was written out, then refused as "the imported routine does not check"."""
+    text = "".join(f"Step {n}, 10s\n" for n in range(501))
+    with pytest.raises(ImportProblems) as caught:
+        parse_plain_list(text, file="long.txt", name="Long")
+    assert caught.value.problems == ["long.txt: 501 exercises; a routine holds at most 500 steps"]
+
+
 def test_an_empty_list_is_an_error() -> None:
     with pytest.raises(ImportProblems, match="no exercises"):
         parse_plain_list("# nothing\n\n", file="empty.txt", name="Empty")
