@@ -64,9 +64,23 @@ def run_remind_app(routine: Routine, policy: Policy, settings: Settings) -> int:
             # they are open.
             announcer.attach(audio.parts)
 
+    import contextlib
+    import sys
+
+    terminal = sys.stdout if sys.stdout.isatty() else None
+
+    def title_stack(code: str) -> None:
+        # The screen sets the terminal's title; keep the one it had and give it back after.
+        if terminal is not None:
+            with contextlib.suppress(OSError, ValueError):
+                terminal.write(f"\x1b[{code};0t")
+                terminal.flush()
+
+    title_stack("22")
     try:
         return cmd_app(None, prepare=prepare)
     finally:
+        title_stack("23")
         notifications.close()
         idle.close()
         if store is not None:

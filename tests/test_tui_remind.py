@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Digits, OptionList, Static
 
@@ -366,3 +367,32 @@ def test_snooze_and_skip_are_offered_only_when_there_is_a_break_to_answer() -> N
         assert keys(h) == ["s", "p", "q"]
 
     run(make(), scenario)
+
+
+def test_coach_remind_gives_the_terminal_its_title_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen sets the title to "coach: break due"; after quitting the tab must not keep
+    saying so: the title is pushed before the app and popped after, as --plain does."""
+    import io
+    import sys
+
+    from coach import cli, remind_app
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Tty()
+    monkeypatch.setenv("COACH_HOME", str(tmp_path))
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setattr(sys, "stdout", out)
+
+    def app(routine: object = None, *, prepare: object = None) -> int:
+        out.write("\x1b]2;coach: break due\x07")  # what the screen writes when a break is due
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_app", app)
+    assert remind_app.run_remind_app(sample_routine(), POLICY, Settings()) == 0
+    written = out.getvalue()
+    assert written.startswith("\x1b[22;0t") and written.endswith("\x1b[23;0t")
