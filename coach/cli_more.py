@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any
 
 
@@ -29,6 +30,9 @@ def add_more_commands(sub: Any) -> None:
             "keyboard (where the desktop tells) count as breaks."
         ),
     )
+    # "-5m" after --every is a (bad) time, not an option: say that it is not a duration,
+    # not "expected one argument". argparse asks this pattern what looks like a number.
+    remind._negative_number_matcher = re.compile(r"^-[\d.:]+[hms\d.:]*$")
     remind.add_argument("--plain", action="store_true", help="lines of text, not the screen")
     remind.add_argument(
         "--every", type=_duration, metavar="TIME", help="work between breaks (default 50m)"

@@ -221,3 +221,19 @@ def test_the_reminder_core_and_the_authoring_tools_import_no_ui_audio_bus_or_sql
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("option", ["--every", "--snooze"])
+def test_a_negative_time_on_the_command_line_is_named_as_such(
+    option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--every -5m` said "expected one argument": argparse took -5m for an option."""
+    from coach.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["remind", "--plain", option, "-5m"])
+    assert exited.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == f'coach remind: error: argument {option}: "-5m" is not a duration ' + (
+        "(use 30s, 1m30s or 1:30)"
+    )
