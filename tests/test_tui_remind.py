@@ -245,6 +245,15 @@ def app_work(h: RemindHarness, seconds: int) -> None:
         h.app._tick_reminders()
 
 
+async def settle(pilot: Pilot[None], h: RemindHarness) -> None:
+    """A moment to read the offer that popped up, before answering it."""
+    h.remind_clock.advance(1)
+    screen = h.app.screen
+    assert isinstance(screen, RemindScreen)
+    screen.refresh_view()
+    await pilot.pause()
+
+
 def header(h: RemindHarness) -> str:
     return str(h.app.screen.query_one("#header-note", Static).render())
 
@@ -284,12 +293,14 @@ def test_a_break_due_over_the_list_is_offered_and_answered(tmp_path: Path) -> No
         await pilot.pause()
         assert isinstance(h.app.screen, RemindScreen) and h.app.screen.popup
         assert h.bells == [1] and len(h.notifications.sent) == 1
+        await settle(pilot, h)
         await pilot.press("z")
         await pilot.pause()
         assert isinstance(h.app.screen, PickScreen)
         assert header(h).startswith("next break in 1 min")
         app_work(h, 60)
         await pilot.pause()
+        await settle(pilot, h)
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(h.app.screen, PlayerScreen)
@@ -396,3 +407,25 @@ def test_coach_remind_gives_the_terminal_its_title_back(
     assert remind_app.run_remind_app(sample_routine(), POLICY, Settings()) == 0
     written = out.getvalue()
     assert written.startswith("\x1b[22;0t") and written.endswith("\x1b[23;0t")
+
+
+def test_keys_typed_into_the_filter_as_the_break_pops_up_do_not_answer_it(
+    tmp_path: Path,
+) -> None:
+    """The offer comes unasked, over the list: an "s" meant for the filter ("stretch") must
+    not start the routine. For a second its keys wait, then they answer."""
+
+    async def scenario(pilot: Pilot[None], h: RemindHarness) -> None:
+        app_work(h, 600)
+        await pilot.pause()
+        assert isinstance(h.app.screen, RemindScreen) and h.app.screen.popup
+        await pilot.press("s", "k", "z")
+        await pilot.pause()
+        assert isinstance(h.app.screen, RemindScreen) and h.app.screen.popup
+        assert h.app.services.reminders.schedule.state is State.DUE  # type: ignore[union-attr]
+        await settle(pilot, h)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(h.app.screen, PlayerScreen)
+
+    run(make_pick(tmp_path)[0], scenario)

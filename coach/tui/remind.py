@@ -22,6 +22,8 @@ from coach.routine import Routine
 from coach.timeline import build_timeline
 
 TICK = 1.0
+SETTLE = 1.0
+"""Seconds an offer over the list ignores its keys: it comes unasked, maybe mid-word."""
 
 
 class RemindScreen(Screen[None]):
@@ -72,6 +74,9 @@ class RemindScreen(Screen[None]):
         self.last_events: list[Kind] = []
         self._shown_title = ""
         self._shown_state: State | None = None
+        self._shown_at: float | None = None
+        """When the offer popped up over the list (on the reminder's clock)."""
+        self._was_settling = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="remind-box"):
@@ -90,6 +95,9 @@ class RemindScreen(Screen[None]):
                 self.post_message(self.Answered(key))
 
             announcer.on_action = answered
+        if self.popup:
+            self._shown_at = self.reminders.clock()
+            self._was_settling = True
         # Over the list the app keeps the time; here only the view follows it.
         self.set_interval(TICK, self.refresh_view if self.popup else self.tick)
         self.refresh_view()
@@ -122,6 +130,8 @@ class RemindScreen(Screen[None]):
         """Only the keys that do something now: snooze with a break due, skip with one due
         or snoozed, start unless reminders are paused (the footer keeps room for the rest)."""
         state = self.reminders.schedule.state
+        if action in ("start", "snooze", "skip") and self._settling():
+            return None  # shown, but an "s" typed for the filter does not start the routine
         if action == "snooze":
             return state is State.DUE
         if action == "skip":
@@ -130,10 +140,15 @@ class RemindScreen(Screen[None]):
             return state is not State.OFF
         return True
 
+    def _settling(self) -> bool:
+        shown = self._shown_at
+        return shown is not None and self.reminders.clock() - shown < SETTLE
+
     def refresh_view(self) -> None:
         schedule = self.reminders.schedule
-        if schedule.state is not self._shown_state:
-            self._shown_state = schedule.state
+        settling = self._settling()
+        if schedule.state is not self._shown_state or settling != self._was_settling:
+            self._shown_state, self._was_settling = schedule.state, settling
             self.refresh_bindings()
         policy = schedule.policy
         head = self.query_one("#remind-head", Static)
