@@ -71,6 +71,8 @@ class Services:
     """The routine a break offers."""
     remind_home: bool = False
     """``coach remind``: the reminder screen is home, not the list."""
+    reminders_problem: str | None = None
+    """Why there are no break reminders (the break routine does not load), for ctrl+r."""
     breaks: Callable[[], str | None] = lambda: None
     """One line on the breaks taken and skipped, for the history screen; None: none."""
     edit: Callable[[Entry | None], None] | None = None
@@ -174,6 +176,8 @@ class CoachApp(App[None]):
     def on_pick_screen_reminders_toggled(self) -> None:
         reminders = self.services.reminders
         if reminders is None:
+            problem = self.services.reminders_problem or "break reminders are not available"
+            self.notify(problem, severity="warning", timeout=8)
             return
         reminders.switch(not reminders.on)
         said = f"Break reminders on: {reminders.status()}." if reminders.on else "Reminders off."

@@ -102,7 +102,9 @@ def add_breaks_and_editing(
     try:
         routine = resolve(settings.break_routine)
     except RoutineError as error:
-        services.notices.append(f"break reminders: {error.problems[0]}")
+        services.reminders_problem = f"break reminders: {error.problems[0]}"
+        if settings.break_reminders:  # off, it is said when ctrl+r asks for them
+            services.notices.append(services.reminders_problem)
         return
     policy = policy_from(settings.break_every, settings.break_snooze)
     clock = BootClock()

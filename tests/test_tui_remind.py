@@ -429,3 +429,28 @@ def test_keys_typed_into_the_filter_as_the_break_pops_up_do_not_answer_it(
         assert isinstance(h.app.screen, PlayerScreen)
 
     run(make_pick(tmp_path)[0], scenario)
+
+
+def test_ctrl_r_says_why_when_the_break_routine_does_not_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken break routine: no warning at every start while reminders are off, and
+    ctrl+r says why they cannot come on (it did nothing at all)."""
+    from coach.remind_app import add_breaks_and_editing
+
+    monkeypatch.setenv("COACH_HOME", str(tmp_path))
+    settings = Settings(break_routine="no-such-routine")
+    services = Services(clock=FakeClock(), settings=settings, entries=discover)
+    add_breaks_and_editing(services, settings)
+    assert services.notices == []
+    app = CoachApp(services)
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            said = [str(n.message) for n in app._notifications]
+            assert any("no-such-routine: no routine with this id" in m for m in said), said
+
+    asyncio.run(go())
