@@ -88,10 +88,13 @@ class Notifications:
         message: str,
         actions: Sequence[tuple[str, str]] = (),
         on_action: Callable[[str], None] | None = None,
+        *,
+        wait: bool = True,
     ) -> bool:
         """Show a notification with buttons (``(key, label)`` pairs) where the service has
         them; ``on_action(key)`` is called from the notifier's thread when one is pressed.
-        True when the service took it."""
+        True when the service took it; with ``wait=False``, when it was handed to the
+        notifier's thread (a screen's own loop must not wait on the bus)."""
         if not self.available or self._notifier is None:
             return False
         from desktop_notifier import Button, Urgency
@@ -101,17 +104,19 @@ class Notifications:
 
         buttons = [Button(label, on_pressed=pressed(key)) for key, label in actions]
         start = pressed(actions[0][0]) if actions else None
+        sending = self._notifier.send(
+            title,
+            message,
+            urgency=Urgency.Critical,
+            buttons=buttons if self.buttons else (),
+            on_clicked=start,
+        )
+        if not wait:
+            assert self._loop is not None
+            asyncio.run_coroutine_threadsafe(sending, self._loop)
+            return True
         try:
-            self._run(
-                self._notifier.send(
-                    title,
-                    message,
-                    urgency=Urgency.Critical,
-                    buttons=buttons if self.buttons else (),
-                    on_clicked=start,
-                ),
-                SEND_WAIT,
-            )
+            self._run(sending, SEND_WAIT)
         except Exception:
             return False
         return True

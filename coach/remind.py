@@ -175,7 +175,9 @@ class Announcer:
                 self._terminal.flush()
         self._sound()
         if self.notifications is not None:
-            self.notifications.send(self.offer.title, self.offer.message, ACTIONS, self._answer)
+            self.notifications.send(
+                self.offer.title, self.offer.message, ACTIONS, self._answer, wait=False
+            )
 
     def _answer(self, key: str) -> None:
         if self.on_action is not None:

@@ -49,7 +49,13 @@ class RecordingNotifications:
     sent: list[tuple[str, str, object]] = field(default_factory=list)
 
     def send(
-        self, title: str, message: str, actions: object = (), on_action: object = None
+        self,
+        title: str,
+        message: str,
+        actions: object = (),
+        on_action: object = None,
+        *,
+        wait: bool = True,
     ) -> bool:
         self.sent.append((title, message, actions))
         return True

@@ -159,3 +159,37 @@ def test_no_idle_service_is_one_line_and_no_answer(
     assert idle.start() == "idle time: not reported here; only the clock counts"
     assert idle.seconds() is None
     idle.close()
+
+
+def test_the_announcement_does_not_wait_for_a_slow_notification_service() -> None:
+    """The reminder screen announces from the app's own loop: a service that takes its time
+    must not freeze the screen (the send waited up to 3 s, then gave up on it)."""
+    import asyncio
+
+    from coach.remind import Announcer, Offer
+    from coach.reminder import Kind, Reminder
+
+    started, finished = threading.Event(), threading.Event()
+    notifications = Notifications()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    release = asyncio.Event()
+
+    class SlowNotifier:
+        async def send(self, *args: object, **kwargs: object) -> None:
+            started.set()
+            await release.wait()
+            finished.set()
+
+    notifications._loop, notifications._thread = loop, thread
+    notifications._notifier, notifications.available = SlowNotifier(), True
+    try:
+        announcer = Announcer(Offer("Desk-break", 275, 300), notifications=notifications)
+        announcer.announce(Reminder(Kind.OFFERED, 0.0))  # returns with the service busy
+        assert started.wait(10)
+        assert not finished.is_set()
+        loop.call_soon_threadsafe(release.set)
+        assert finished.wait(10), "the notification was given up on"
+    finally:
+        notifications.close()

@@ -38,7 +38,13 @@ class FakeNotifications:
     on_action: Callable[[str], None] | None = None
 
     def send(
-        self, title: str, message: str, actions: object = (), on_action: object = None
+        self,
+        title: str,
+        message: str,
+        actions: object = (),
+        on_action: object = None,
+        *,
+        wait: bool = True,
     ) -> bool:
         self.sent.append((title, message))
         self.on_action = on_action  # type: ignore[assignment]
