@@ -31,7 +31,9 @@ from coach.tui.audio import AppAudio
 from coach.tui.player import PlayerScreen, RunResult
 
 if TYPE_CHECKING:
+    from coach.remind import Reminders
     from coach.tui.pick import PickScreen
+    from coach.tui.remind import RemindScreen
 
 AUDIO_AFTER = 0.4
 """Seconds after start-up before the audio device and speech process are opened."""
@@ -74,6 +76,18 @@ class Services:
     log_news: Callable[[], str | None] = lambda: None
     """A new line about the session log since last asked (damage a read met, and what was
     kept of it), or None: shown as each summary is read."""
+    reminders: Reminders | None = None
+    """The break reminder (on or off): every routine taken counts as a break."""
+    remind_routine: Routine | None = None
+    """The routine a break offers."""
+    remind_home: bool = False
+    """``coach remind``: the reminder screen is home, not the list."""
+    reminders_problem: str | None = None
+    """Why there are no break reminders (the break routine does not load), for ctrl+r."""
+    breaks: Callable[[], str | None] = lambda: None
+    """One line on the breaks taken and skipped, for the history screen; None: none."""
+    edit: Callable[[Entry | None], None] | None = None
+    """Opens a routine (None: a new one) in the person's editor, with the app suspended."""
 
 
 class CoachApp(App[None]):
@@ -90,6 +104,8 @@ class CoachApp(App[None]):
         self._voice = services.settings.speak
         self._sounds = services.settings.sounds
         self._saved_theme: str | None = None
+        self._streak_note = ""
+        """The header's streak, as last read from the log (the break countdown ticks beside it)."""
 
     def on_mount(self) -> None:
         # A closed terminal (SIGHUP) or a kill (SIGTERM) ends the app the orderly way, so a
@@ -106,10 +122,17 @@ class CoachApp(App[None]):
         for line in self.services.notices:
             self.notify(printable(line), severity="warning", timeout=8, markup=False)
         self._use_saved_theme()
-        if self._first_routine is not None:
+        reminders, routine = self.services.reminders, self.services.remind_routine
+        if self.services.remind_home and reminders is not None and routine is not None:
+            from coach.tui.remind import RemindScreen
+
+            self.push_screen(RemindScreen(reminders, routine))
+        elif self._first_routine is not None:
             self.begin(self._first_routine)
         else:
             self.show_pick()
+        if reminders is not None and not self.services.remind_home:
+            self.set_interval(1.0, self._tick_reminders)
 
     def _use_saved_theme(self) -> None:
         theme = self.services.settings.theme
@@ -147,8 +170,8 @@ class CoachApp(App[None]):
     def show_pick(self) -> None:
         from coach.tui.pick import PickScreen
 
-        if isinstance(self.screen, PickScreen):
-            return
+        if isinstance(self.screen, PickScreen) or self.services.remind_home:
+            return  # with `coach remind`, the reminder screen is home
         self.push_screen(PickScreen(self._pick_contents, stamp=self.services.routines_stamp))
 
     def _pick_contents(self) -> tuple[list[Entry], str]:
@@ -160,7 +183,63 @@ class CoachApp(App[None]):
             streak = summary.current_streak
             # Not the key for the history: it depends on where the focus is (the footer says).
             note = f"streak {format_days(streak)}" if streak else ""
-        return self.services.entries(), note
+        self._streak_note = note
+        return self.services.entries(), self._with_breaks(note)
+
+    def _with_breaks(self, note: str) -> str:
+        """The header's note, with the next break first when reminders are on."""
+        reminders = self.services.reminders
+        if reminders is None or not reminders.on:
+            return note
+        return f"{reminders.status()} · {note}" if note else reminders.status()
+
+    # -- break reminders while the app is open ---------------------------------------------
+
+    def _tick_reminders(self) -> None:
+        from coach.reminder import Kind
+        from coach.tui.pick import PickScreen
+        from coach.tui.remind import BreakDueScreen
+
+        reminders, routine = self.services.reminders, self.services.remind_routine
+        if reminders is None:
+            return
+        events = reminders.tick()
+        screen = self.screen
+        if isinstance(screen, PickScreen):
+            screen.show_note(self._with_breaks(self._streak_note))
+        if any(e.kind is Kind.OFFERED for e in events):
+            self.bell()
+            if routine is not None and isinstance(screen, PickScreen):
+                self.push_screen(BreakDueScreen(reminders, routine))
+
+    def on_pick_screen_reminders_toggled(self) -> None:
+        reminders = self.services.reminders
+        if reminders is None:
+            problem = self.services.reminders_problem or "break reminders are not available"
+            self.notify(problem, severity="warning", timeout=8)
+            return
+        reminders.switch(not reminders.on)
+        said = f"Break reminders on: {reminders.status()}." if reminders.on else "Reminders off."
+        self.notify(said, timeout=4)
+        self._tick_reminders()
+
+    def on_pick_screen_edit_wanted(self, message: PickScreen.EditWanted) -> None:
+        from coach.tui.pick import PickScreen
+
+        edit = self.services.edit
+        if edit is None:
+            self.notify("Editing is not available here.", severity="warning", timeout=4)
+            return
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.suspend():
+                edit(message.entry)
+        except SuspendNotSupported:  # no terminal to hand over (a test's headless run)
+            edit(message.entry)
+        if isinstance(self.screen, PickScreen):
+            self.screen.reload()
+        self.refresh()
 
     def on_pick_screen_chosen(self, message: PickScreen.Chosen) -> None:
         from coach.tui.pick import PickScreen
@@ -168,6 +247,13 @@ class CoachApp(App[None]):
         # A second Enter before the player showed: one routine at a time.
         if message.entry.routine is not None and isinstance(self.screen, PickScreen):
             self.begin(message.entry.routine)
+
+    def on_remind_screen_start_wanted(self, message: RemindScreen.StartWanted) -> None:
+        from coach.tui.pick import PickScreen
+        from coach.tui.remind import RemindScreen
+
+        if isinstance(self.screen, RemindScreen | PickScreen):
+            self.begin(message.routine)
 
     def _summary(self) -> Summary | None:
         """The log's summary, telling anything the reading met (damage, and how much of the
@@ -185,7 +271,7 @@ class CoachApp(App[None]):
             return
         from coach.tui.history import HistoryScreen
 
-        self.push_screen(HistoryScreen(summary))
+        self.push_screen(HistoryScreen(summary, breaks=self.services.breaks()))
 
     def begin(self, routine: Routine) -> None:
         """Follow ``routine``: ask how the back feels first, where the person opted in."""
@@ -201,6 +287,8 @@ class CoachApp(App[None]):
             self._play(timeline, None)
 
     def _play(self, timeline: Timeline, feel_before: int | None) -> None:
+        if self.services.reminders is not None:
+            self.services.reminders.start()
         audio = self.services.audio
         recorder = self.services.recorder(timeline, feel_before)
         player = PlayerScreen(
@@ -221,6 +309,8 @@ class CoachApp(App[None]):
         result: RunResult | None,
     ) -> None:
         self._voice, self._sounds = player.voice, player.sounds
+        if self.services.reminders is not None:
+            self.services.reminders.end()
         if result is None:
             self.show_pick()
             return
@@ -228,9 +318,11 @@ class CoachApp(App[None]):
             self.notify(
                 printable(recorder.status_line), severity="warning", timeout=8, markup=False
             )
-        from coach.tui.finish import FinishScreen
+        from coach.tui.finish import FinishScreen, TimerFinishScreen
 
-        finish = FinishScreen(
+        # With `coach remind`, "pick" goes back to the reminder's timer, not to a list.
+        screen = TimerFinishScreen if self.services.remind_home else FinishScreen
+        finish = screen(
             result,
             ask_feel=self.services.settings.ask_back_feel,
             feel_before=feel_before,

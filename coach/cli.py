@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from datetime import date, datetime, timedelta
     from pathlib import Path
 
+    from coach.app import Services
     from coach.history import SessionRecord
     from coach.log import SessionStore
     from coach.plain import Listener
@@ -33,6 +34,9 @@ COACH_HOME=DIR moves all of coach's files (config, routines, log) under DIR."""
 
 
 ROUTINE_HELP = "a routine id (`coach list`) or a routine file (.toml)"
+
+MORE_COMMANDS = ("remind", "new", "edit", "import")
+"""The commands :mod:`coach.cli_more` parses and runs (break reminders, authoring)."""
 
 LOG_LIMIT = 20
 """Sessions ``coach log`` lists when not told otherwise."""
@@ -162,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", "-o", type=_path, metavar="FILE", help="write to FILE, not standard output"
     )
 
+    from coach.cli_more import add_more_commands
+
+    add_more_commands(sub)
+
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("paths", help="print where coach keeps its files")
 
@@ -211,6 +219,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return cmd_stats(weeks=args.weeks)
     if command == "export":
         return cmd_export(args.format, output=args.output)
+    if command in MORE_COMMANDS:
+        from coach.cli_more import run_more_command
+
+        return run_more_command(args)
     if command == "schema":
         return cmd_schema()
     if command == "paths":
@@ -480,10 +492,18 @@ def cmd_stats(*, weeks: int = 8) -> int:
     store = _open_log()
     if store is None:
         return 1
+    from coach.break_stats import break_lines
+
     today = date.today()
     told = store.status_line
     try:
         summary = store.summary(today)
+        shown_weeks = min(weeks, 26)
+        breaks = break_lines(
+            store.break_days(week_start(today) - timedelta(weeks=shown_weeks - 1)),
+            today,
+            shown_weeks,
+        )
     finally:
         store.close()
     _told_since(store, told)
@@ -491,6 +511,8 @@ def cmd_stats(*, weeks: int = 8) -> int:
     if not summary.total_sessions:
         if not failed:
             print("no sessions logged yet: follow a routine with `coach run ID`")
+        if breaks:
+            print(*["", *breaks], sep="\n")
         return failed
     print(
         f"streak: {format_days(summary.current_streak)} (best: {format_days(summary.best_streak)})"
@@ -529,6 +551,9 @@ def cmd_stats(*, weeks: int = 8) -> int:
             f"  {fit(shown_id, id_width)}  {fit(name, name_width)}  "
             f"{sessions:>14}  {format_length(total.minutes * 60):>12}"
         )
+    if breaks:
+        print()
+        print(*breaks, sep="\n")
     return failed
 
 
@@ -611,10 +636,17 @@ def cmd_paths() -> int:
     return 0
 
 
-def cmd_app(routine: object = None, *, mute: bool = False, no_sound: bool = False) -> int:
+def cmd_app(
+    routine: object = None,
+    *,
+    mute: bool = False,
+    no_sound: bool = False,
+    prepare: Callable[[Services], None] | None = None,
+) -> int:
     """The Textual app: the pick screen, or straight to the player with ``routine``.
     ``mute`` and ``no_sound`` turn the voice and the sounds off for this run, as in plain
-    mode (``m`` and ``s`` still turn them back on)."""
+    mode (``m`` and ``s`` still turn them back on). ``prepare`` adds to the services before
+    the app starts (``coach remind``'s reminder)."""
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         _error("the app needs a terminal; for pipes and screen readers use `coach run ID --plain`")
         return 2
@@ -653,6 +685,20 @@ def cmd_app(routine: object = None, *, mute: bool = False, no_sound: bool = Fals
         services.recorder = recorder
         services.summary = lambda: store.summary(date.today())
         services.log_news = log_news(store)
+
+        def breaks() -> str | None:
+            from coach.break_stats import break_summary
+            from coach.history import week_start
+
+            today = date.today()
+            return break_summary(store.break_days(week_start(today)), today)
+
+        services.breaks = breaks
+    from coach.remind_app import add_breaks_and_editing
+
+    add_breaks_and_editing(services, settings, store=store)
+    if prepare is not None:
+        prepare(services)
     app = CoachApp(services, routine=routine if isinstance(routine, Routine) else None)
     try:
         app.run()

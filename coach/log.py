@@ -187,6 +187,19 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX sessions_running ON sessions (status) WHERE status = 'running'",
         *_totals_schema(),
     ),
+    # 2: the break reminder's offers and the answers to them, one row each, with the local
+    # day they happened on (``coach stats`` counts breaks taken and skipped per day).
+    (
+        """CREATE TABLE breaks (
+            id INTEGER PRIMARY KEY,
+            at_utc TEXT NOT NULL,
+            utc_offset_minutes INTEGER NOT NULL,
+            local_day TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('offered', 'started', 'snoozed', 'skipped')),
+            routine_id TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX breaks_by_day ON breaks (local_day, kind)",
+    ),
 ]
 """Forward migrations: entry N-1 takes a log from schema N-1 to N (``PRAGMA user_version``).
 Only ever append."""
@@ -908,6 +921,53 @@ class SessionStore:
         with self._mutex:
             self._guarded(lambda: self._retry(write))
         return len(rows)
+
+    BREAK_KINDS = ("offered", "started", "snoozed", "skipped")
+
+    def log_break(self, kind: str, routine_id: str = "", at: datetime | None = None) -> bool:
+        """Keep one reminder event (``offered``, ``started``, ``snoozed``, ``skipped``) at
+        ``at`` (default: now, local). False, never an exception, when it could not be kept:
+        a reminder must not stop for the log."""
+        if kind not in self.BREAK_KINDS:
+            raise ValueError(f"not a break event: {kind!r}")
+        moment = at if at is not None else local_now()
+        offset = moment.utcoffset() or timedelta(0)
+        row = (
+            _iso(moment),
+            int(offset.total_seconds() // 60),
+            moment.date().isoformat(),
+            kind,
+            routine_id,
+        )
+        sql = (
+            "INSERT INTO breaks (at_utc, utc_offset_minutes, local_day, kind, routine_id) "
+            "VALUES (?, ?, ?, ?, ?)"
+        )
+        try:
+            self._require_writable()
+            with self._mutex:
+                self._guarded(lambda: self._retry(lambda: self._db.execute(sql, row)))
+        except (sqlite3.Error, OSError) as error:
+            self.status_line = self.status_line or f"cannot log the break ({_reason(error)})"
+            return False
+        return True
+
+    def break_days(self, since: date) -> dict[date, dict[str, int]]:
+        """Reminder events per local day from ``since`` on: ``{day: {kind: count}}``."""
+        sql = (
+            "SELECT local_day, kind, count(*) FROM breaks WHERE local_day >= ? "
+            "GROUP BY local_day, kind"
+        )
+        days: dict[date, dict[str, int]] = {}
+        try:
+            with self._mutex:
+                rows = self._db.execute(sql, (since.isoformat(),)).fetchall()
+        except (sqlite3.Error, OSError) as error:
+            self._read_failed(error)
+            return days
+        for day, kind, count in rows:
+            days.setdefault(date.fromisoformat(day), {})[kind] = int(count)
+        return days
 
     def _require_writable(self) -> None:
         if self._closed:

@@ -9,6 +9,10 @@
     sounds = true         # false: no ticks, bells or chimes (the countdown is spoken instead)
     ask_back_feel = false # ask how your back feels after a routine (the session log)
     theme = "nord"        # the app's colours; the app keeps the one chosen in its palette
+    break_every = "50m"   # coach remind: work between breaks
+    break_snooze = "5m"   # coach remind: how long a snooze lasts
+    break_routine = "desk-break"  # coach remind: the routine a break offers
+    break_reminders = false  # the app's list counts down to breaks too (ctrl+r toggles)
 
 A setting is a field of :class:`Settings`; its ``metadata`` says what it accepts, so adding
 one is adding a field. A missing file gives the defaults. A broken one never stops coach:
@@ -81,6 +85,24 @@ def _theme(value: object) -> str | None:
     return value.strip() or None
 
 
+def _minutes(value: object) -> float:
+    from coach.durations import DurationError, parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except DurationError as error:
+        raise _Bad(str(error)) from None
+    if seconds < 60:
+        raise _Bad(f"should be a minute or more, not {_show(value)}")
+    return seconds
+
+
+def _routine_id(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad(f"should be a routine id in quotes (see `coach list`), not {_show(value)}")
+    return value.strip()
+
+
 def _setting(default: Any, check: Callable[[object], Any], doc: str) -> Any:
     return field(default=default, metadata={"check": check, "doc": doc})
 
@@ -104,6 +126,14 @@ class Settings:
     theme: str | None = _setting(None, _theme, "the app's colours (a name from its palette)")
     """The app's colour theme; ``None`` keeps its default. The app writes the one chosen in
     its command palette here, so it is kept."""
+    break_every: float = _setting(50 * 60.0, _minutes, "coach remind: work between breaks")
+    """Seconds of work between the break reminder's offers (``coach remind``)."""
+    break_snooze: float = _setting(5 * 60.0, _minutes, "coach remind: a snooze's length")
+    """Seconds of work before a snoozed break is offered again."""
+    break_routine: str = _setting("desk-break", _routine_id, "coach remind: the routine offered")
+    """The id of the routine a break offers."""
+    break_reminders: bool = _setting(False, _boolean, "the app's list reminds of breaks too")
+    """Break reminders in the app (``ctrl+r`` on the list toggles them for the run)."""
 
 
 SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings))

@@ -142,7 +142,9 @@ def test_a_key_with_escape_codes_is_shown_escaped() -> None:
     _, problems = parse_settings('"\\u001b]0;PWN\\u0007" = 1\n"" = 2\n')
     assert problems == [
         'config.toml:1: "\\u001b]0;PWN\\u0007": unknown setting (known: voice, rate, volume, '
-        "speak, sounds, ask_back_feel, theme); ignored",
+        "speak, sounds, ask_back_feel, theme, break_every, break_snooze, break_routine, "
+        "break_reminders); ignored",
         'config.toml:2: "" (the empty key): unknown setting (known: voice, rate, volume, speak, '
-        "sounds, ask_back_feel, theme); ignored",
+        "sounds, ask_back_feel, theme, break_every, break_snooze, break_routine, "
+        "break_reminders); ignored",
     ]

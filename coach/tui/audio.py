@@ -21,8 +21,8 @@ from coach.timeline import Timeline
 
 if TYPE_CHECKING:
     from coach.cues import Cues
-    from coach.sound import MixingPlayer, SilentPlayer
-    from coach.speech import Speech
+    from coach.sound import MixingPlayer, Player, SilentPlayer
+    from coach.speech import Speech, VoiceSpec
 
 READY_WAIT = 3.0
 """Seconds a routine waits for the audio device and the speech engine before it starts
@@ -105,6 +105,16 @@ class AppAudio:
                 sounds=self.settings.sounds,
                 told=self._told,
             )
+
+    def parts(self) -> tuple[Player | None, Speech | None, VoiceSpec]:
+        """The player (None with sounds off or not yet open), the speech process (None with
+        the voice off) and the voice: for the break reminder's announcement."""
+        from coach.speech import VoiceSpec
+
+        with self._lock:
+            player = self._player if self.settings.sounds else None
+            speech = self._speech if self.settings.speak else None
+        return player, speech, VoiceSpec.from_settings(self.settings)
 
     def notices(self) -> list[str]:
         """One line each for what does not work (no device, no engine), once it is known."""

@@ -129,3 +129,12 @@ class FinishScreen(Screen[str]):
 
     def on_unmount(self) -> None:
         self._save()  # the app closed from here (ctrl+q): keep what was answered
+
+
+class TimerFinishScreen(FinishScreen):
+    """The finish screen of ``coach remind``: enter goes back to the break timer (the app
+    shows the reminder screen again), and its key says so."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "leave('pick')", "back to the timer"),
+    ]

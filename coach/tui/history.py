@@ -181,10 +181,14 @@ class HistoryScreen(Screen[None]):
         Binding("q", "app.quit", "quit"),
     ]
 
-    def __init__(self, summary: Summary, *, notice: str | None = None) -> None:
+    def __init__(
+        self, summary: Summary, *, notice: str | None = None, breaks: str | None = None
+    ) -> None:
+        """``breaks``: one line on the break reminder's breaks taken and skipped, if any."""
         super().__init__()
         self.summary = summary
         self._notice = notice
+        self._breaks = breaks
 
     def compose(self) -> ComposeResult:
         self._fit(self.app.size)
@@ -204,6 +208,8 @@ class HistoryScreen(Screen[None]):
                 id="weeks",
             )
             yield HeatMap(s, id="heatmap")
+            if self._breaks:
+                yield Static(self._breaks, id="breaks")
             with Horizontal(id="history-columns"):
                 # The log's text is shown, never read as markup.
                 yield Static("\n".join(recent_lines(s)), id="recent", classes="box", markup=False)

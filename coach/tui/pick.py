@@ -59,6 +59,10 @@ class PickScreen(Screen[None]):
         Binding("question_mark", "help", "help", key_display="?"),
         Binding("ctrl+q", "app.quit", "quit", priority=True),  # shown; the app runs it
         Binding("q", "quit", "quit"),
+        # Control keys: letters typed here go into the filter.
+        Binding("ctrl+e", "edit", "edit", show=False, priority=True),
+        Binding("ctrl+n", "new", "new routine", show=False, priority=True),
+        Binding("ctrl+r", "reminders", "break reminders", show=False, priority=True),
     ]
     FILTER_ACTIONS = frozenset({"help_anywhere", "app.quit"})
     """Keys that work everywhere, shown while the filter has the focus."""
@@ -74,6 +78,16 @@ class PickScreen(Screen[None]):
     @dataclass
     class HistoryWanted(Message):
         """``h``: show the log."""
+
+    @dataclass
+    class EditWanted(Message):
+        """``ctrl+e``: edit ``entry`` in the person's editor (None: write a new one)."""
+
+        entry: Entry | None
+
+    @dataclass
+    class RemindersToggled(Message):
+        """``ctrl+r``: break reminders on or off."""
 
     def __init__(
         self,
@@ -131,16 +145,23 @@ class PickScreen(Screen[None]):
             return  # another screen shows: it is looked at when this one comes back
         now = self._stamp()
         if now != self._stamp_seen:
-            self._reload()
+            self.reload()
 
     def on_screen_resume(self) -> None:
         if self._fresh:  # the first showing: loaded a moment ago
             self._fresh = False
             return
-        self._reload()
+        self.reload()
 
-    def _reload(self) -> None:
-        """Load the routines again, keeping the typing, the tag and the cursor's routine."""
+    def show_note(self, note: str) -> None:
+        """Put ``note`` in the header (the next break's time changes every minute)."""
+        if note != self.header_note:
+            self.header_note = note
+            self.query_one("#header-note", Static).update(note)
+
+    def reload(self) -> None:
+        """Find the routines again (after an edit, coming back from a routine, or a file
+        changed), keeping the typing, the tag and the cursor's routine."""
         current = self.current
         self._stamp_seen = self._stamp()
         self._load()
@@ -329,6 +350,16 @@ class PickScreen(Screen[None]):
             )
             return
         self.post_message(self.Chosen(entry))
+
+    def action_edit(self) -> None:
+        if self.current is not None:
+            self.post_message(self.EditWanted(self.current))
+
+    def action_new(self) -> None:
+        self.post_message(self.EditWanted(None))
+
+    def action_reminders(self) -> None:
+        self.post_message(self.RemindersToggled())
 
     def action_history(self) -> None:
         self.post_message(self.HistoryWanted())
