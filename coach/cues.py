@@ -256,7 +256,7 @@ class Cues:
                     self._paused = True
                 elif isinstance(event, Resumed):
                     self._paused = False
-                elif isinstance(event, Finished) and not event.completed:
+                elif isinstance(event, Finished) and not event.reached_end:
                     self._silence(Outcome.STOPPED)
 
     def listener(self) -> Callable[[Sequence[Event], float], None]:

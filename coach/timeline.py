@@ -153,6 +153,14 @@ def _words_for_length(seconds: float) -> str:
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
+def finish_words(seconds: float, *, well_done: bool = True) -> str:
+    """The closing line, for ``seconds`` of routine (the session says the time really
+    spent); a routine mostly skipped is not told "well done"."""
+    if well_done:
+        return f"Done. Well done, that was {_words_for_length(seconds)}."
+    return f"The end. That was {_words_for_length(seconds)}."
+
+
 class _Builder:
     def __init__(self, routine: Routine) -> None:
         self.routine = routine
@@ -290,7 +298,7 @@ def build_timeline(routine: Routine) -> Timeline:
         id=len(b.cues),
         segment=len(segments) - 1,
         kind=CueKind.FINISH,
-        text=f"Done. Well done, that was {_words_for_length(total)}.",
+        text=finish_words(total),
         priority=PRIORITY[CueKind.FINISH],
         anchor="end",
         offset=0.0,

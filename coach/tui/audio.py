@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from coach.settings import Settings
+from coach.settings import AUDIO_READY_WAIT, Settings
 from coach.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from coach.sound import MixingPlayer, SilentPlayer
     from coach.speech import Speech
 
-READY_WAIT = 3.0
+READY_WAIT = AUDIO_READY_WAIT
 """Seconds a routine waits for the audio device and the speech engine before it starts
-without them."""
+without them (the same bound as plain mode's)."""
 
 
 class AppAudio:

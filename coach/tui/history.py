@@ -115,10 +115,6 @@ class HeatMap(Widget):
         return text
 
 
-def _status(status: str) -> str:
-    return {"completed": "done", "abandoned": "stopped"}.get(status, status)
-
-
 def recent_lines(summary: Summary) -> list[str]:
     """The latest sessions, one line each: when, what, how long, how it ended, how it felt."""
     lines = []
@@ -131,7 +127,7 @@ def recent_lines(summary: Summary) -> list[str]:
             feel = f"  back {before}→{after}"
         lines.append(
             f"{when}  {record.routine_name[:24]:<24} {format_clock(record.active_seconds):>6}"
-            f"  {_status(record.status)}{feel}"
+            f"  {record.status}{feel}"
         )
     return lines or ["No sessions yet: pick a routine and press enter."]
 
