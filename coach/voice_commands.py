@@ -10,14 +10,22 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.session import Event
 from coach.settings import AUDIO_READY_WAIT, Settings, load_settings
 from coach.speech import SayUpdate, Speech, VoiceSpec
 from coach.timeline import Timeline
 
+if TYPE_CHECKING:
+    from coach.sound import MixingPlayer, SilentPlayer
+
 STARTUP_WAIT = 20.0
 """Seconds a command waits for the speech process (the first start after install is slow)."""
+SLOW_DEVICE = (
+    "Sound: the audio device did not start playing within {seconds:g} s; the first cues "
+    "may be late or silent."
+)
 NO_VOICE_YET = (
     "No voice yet: the speech engine has not started in {seconds:g} s. Cues are shown as "
     "text until it does."
@@ -179,6 +187,7 @@ def plain_cues(
     speak: bool = True,
     sounds: bool = True,
     speech_factory: Callable[[], Speech] = Speech,
+    player_factory: Callable[..., MixingPlayer | SilentPlayer] | None = None,
     note: Callable[[str], None] = _note,
     ready_wait: float = AUDIO_READY_WAIT,
 ) -> Iterator[Sequence[Callable[[Sequence[Event], float], None]]]:
@@ -202,7 +211,9 @@ def plain_cues(
     from coach.cues import Cues
     from coach.sound import open_player
 
-    player = open_player(bell=_terminal_bell if sys.stderr.isatty() else None)
+    opener = open_player if player_factory is None else player_factory
+    player = opener(bell=_terminal_bell if sys.stderr.isatty() else None)
+    deadline = time.monotonic() + ready_wait
     speech: Speech | None = None
     if speak:
         speech = speech_factory()
@@ -217,9 +228,12 @@ def plain_cues(
     )
     told_no_voice = False
     try:
+        # The device first: the routine's clock starts only once it pulls sound steadily,
+        # so "Get ready" is not played into a device still waking up (bounded).
+        if not player.wait_warm(max(0.0, deadline - time.monotonic())):
+            note(SLOW_DEVICE.format(seconds=ready_wait))
         if speech is not None:
-            deadline = time.monotonic() + ready_wait
-            if speech.wait_ready(ready_wait):
+            if speech.wait_ready(max(0.0, deadline - time.monotonic())):
                 cues.wait_prepared(max(0.0, deadline - time.monotonic()))
         for line in cues.take_notices():
             told_no_voice |= line.startswith("No voice")
