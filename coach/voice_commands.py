@@ -232,9 +232,8 @@ def plain_cues(
         # so "Get ready" is not played into a device still waking up (bounded).
         if not player.wait_warm(max(0.0, deadline - time.monotonic())):
             note(SLOW_DEVICE.format(seconds=ready_wait))
-        if speech is not None:
-            if speech.wait_ready(max(0.0, deadline - time.monotonic())):
-                cues.wait_prepared(max(0.0, deadline - time.monotonic()))
+        if speech is not None and speech.wait_ready(max(0.0, deadline - time.monotonic())):
+            cues.wait_prepared(max(0.0, deadline - time.monotonic()))
         for line in cues.take_notices():
             told_no_voice |= line.startswith("No voice")
             note(line)
