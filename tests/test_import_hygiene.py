@@ -11,6 +11,7 @@ CORE = [
     "coach.sourcemap",
     "coach.timeline",
     "coach.session",
+    "coach.outcome",
     "coach.clock",
     "coach.catalog",
     "coach.report",
