@@ -77,18 +77,33 @@ def test_stopping_in_the_app_is_logged_as_stopped_with_where(
     assert session.stopped_during == "Neck side stretch"
 
 
-def test_closing_the_app_mid_routine_logs_it_as_interrupted_not_running(
+def test_closing_the_app_mid_routine_logs_it_as_stopped_not_running(
     store: SessionStore,
 ) -> None:
     async def scenario(pilot: Pilot[None], h: Harness) -> None:
         h.advance(20.0)
-        h.app.exit()
+        h.app.exit()  # ctrl+q: the person chose to leave
+        await pilot.pause()
+
+    _run(make_app(start=sample_routine(), store=store), scenario)
+    [session] = store.sessions()
+    assert session.status == "stopped"
+    assert session.active_seconds == pytest.approx(20.0)
+
+
+def test_a_closed_terminal_logs_the_routine_as_interrupted_with_its_end(
+    store: SessionStore,
+) -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(20.0)
+        h.app.cut_off()  # what SIGHUP and SIGTERM do
         await pilot.pause()
 
     _run(make_app(start=sample_routine(), store=store), scenario)
     [session] = store.sessions()
     assert session.status == "interrupted"
     assert session.ended_utc is not None
+    assert session.stopped_during == "Neck side stretch"
     assert session.active_seconds == pytest.approx(20.0)
 
 

@@ -42,7 +42,7 @@ def test_the_stop_question_pauses_and_no_resumes_where_it_was(store: SessionStor
 
     run(make_app(start=sample_routine(), store=store), scenario)
     [session] = store.sessions()
-    assert session.status == "interrupted"  # the test closed the app mid-routine
+    assert session.status == "stopped"  # the test closed the app mid-routine
     assert session.paused_seconds == pytest.approx(6.0)
 
 

@@ -147,13 +147,20 @@ class PlayerScreen(Screen[RunResult]):
             result, self._ended = self._ended, None
             self.dismiss(result)
 
+    def interrupt(self) -> None:
+        """The routine is cut off (the terminal closed, SIGTERM): the log gets its end,
+        interrupted, with every second up to now."""
+        if self.session.state in (State.RUNNING, State.PAUSED):
+            now = self._clock.now()
+            self._tell_listeners(self.session.stop(now, interrupted=True), now)
+
     def on_unmount(self) -> None:
         self._stop_timer()
         if self.session.state in (State.RUNNING, State.PAUSED):
-            # The app is closing mid-routine (a closed terminal, SIGTERM): the log gets its
-            # end, interrupted, with every second up to now.
+            # The app is closing mid-routine by the person's choice (ctrl+q): a stop, logged
+            # with its progress, rather than left to be found interrupted.
             now = self._clock.now()
-            self._tell_listeners(self.session.stop(now, interrupted=True), now)
+            self._tell_listeners(self.session.stop(now), now)
         if self._cues is not None:
             self._cues.close()
 
