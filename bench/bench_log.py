@@ -80,7 +80,7 @@ def generate(
             started = local.astimezone(timezone.utc)
             roll = rng.random()
             status: Status = (
-                "completed" if roll < 0.86 else "abandoned" if roll < 0.96 else "interrupted"
+                "completed" if roll < 0.86 else "stopped" if roll < 0.96 else "interrupted"
             )
             steps = planned // 60 + 3
             done = steps if status == "completed" else rng.randrange(0, steps)

@@ -109,11 +109,11 @@ class CoachApp(App[None]):
 
     def on_mount(self) -> None:
         # A closed terminal (SIGHUP) or a kill (SIGTERM) ends the app the orderly way, so a
-        # routine in progress is logged as stopped with its progress.
+        # routine in progress is logged as interrupted with every second of its progress.
         with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
             loop = asyncio.get_running_loop()
             for name in ("SIGHUP", "SIGTERM"):
-                loop.add_signal_handler(getattr(signal, name), self.exit)
+                loop.add_signal_handler(getattr(signal, name), self.cut_off)
         if self.services.audio is not None:
             # After the first frame is on the terminal: importing the audio library holds the
             # interpreter for a tenth of a second, and the first paint should not wait for it
@@ -157,6 +157,14 @@ class CoachApp(App[None]):
         problem = self.services.save_setting("theme", self.theme)
         if problem is not None:
             self.notify(problem, severity="warning", timeout=8)
+
+    def cut_off(self) -> None:
+        """The terminal closed or coach was told to end: a routine in progress ends as
+        interrupted (not a stop the person chose), then the app closes."""
+        for screen in self.screen_stack:
+            if isinstance(screen, PlayerScreen):
+                screen.interrupt()
+        self.exit()
 
     def on_unmount(self) -> None:
         if self.services.audio is not None:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from coach.clock import Clock, MonotonicClock
 from coach.session import CueDue, Event, Finished, Paused, Resumed, SegmentStarted
 from coach.speech import RenderResult, SayUpdate, Speech, VoiceSpec, render_key
-from coach.timeline import CLOCK_KINDS, Cue, CueKind, Timeline
+from coach.timeline import CLOCK_KINDS, Cue, CueKind, Timeline, finish_words
 
 if TYPE_CHECKING:
     from coach.sound import Player, Playing, Sound
@@ -254,12 +254,13 @@ class Cues:
                     self._cue_due(event.cue, event.due, now_active)
                 elif isinstance(event, SegmentStarted):
                     self._hurry_renders(event.segment.index)
+                    self._render_closing_words(event)
                 elif isinstance(event, Paused):
                     self._silence(Outcome.STOPPED)
                     self._paused = True
                 elif isinstance(event, Resumed):
                     self._paused = False
-                elif isinstance(event, Finished) and not event.completed:
+                elif isinstance(event, Finished) and not event.reached_end:
                     self._silence(Outcome.STOPPED)
 
     def listener(self) -> Callable[[Sequence[Event], float], None]:
@@ -400,6 +401,19 @@ class Cues:
                 if cue.text.strip() and key not in self._ready and key not in self._failed:
                     self._requested.add(key)
                     self._speech.render(cue.text, self._voice, self._rendered, urgent=True)
+
+    def _render_closing_words(self, started: SegmentStarted) -> None:
+        """The closing words say the time really spent, known only as the last segment
+        starts: render them then, so they too land on their second."""
+        segments = self.timeline.segments
+        if started.segment.index != len(segments) - 1 or not self._renders_wanted():
+            return
+        assert self._speech is not None
+        text = finish_words(started.at + (started.segment.duration or 0.0))
+        key = render_key(text, self._voice)
+        if key not in self._requested:
+            self._requested.add(key)
+            self._speech.render(text, self._voice, self._rendered)
 
     def _speaks(self, cue: Cue) -> bool:
         """Whether this cue has words to say, given sound and voice settings."""

@@ -16,11 +16,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
-Status = Literal["completed", "abandoned", "interrupted", "running"]
-"""How a session ended: ran to its end, stopped by the person, cut off (the process died:
-a crash, a closed terminal, ``kill -9``), or still going on in a live coach process."""
+Status = Literal["completed", "partial", "stopped", "interrupted", "running"]
+"""How a session ended, in the words of :class:`coach.outcome.Ending`: ran to its end with
+at least half the exercise done, ran to its end with less, stopped by the person, cut off (a
+closed terminal, coach terminated, killed or crashed), or still going on in a live coach
+process. Only completed sessions count toward a streak."""
 
-STATUSES: tuple[Status, ...] = ("completed", "abandoned", "interrupted", "running")
+STATUSES: tuple[Status, ...] = ("completed", "partial", "stopped", "interrupted", "running")
+
+OLD_WORDS: dict[str, Status] = {"abandoned": "stopped"}
+"""Words older logs used, and the word for the same ending now."""
 
 HEATMAP_WEEKS = 26
 """The heat map shows this many weeks, the current one included."""
@@ -60,7 +65,13 @@ class SessionRecord:
     skipped_steps: tuple[str, ...] = ()
     """The names of the skipped steps, in routine order."""
     updated_utc: datetime | None = None
-    """When the log last heard from this session (its last step, pause or end)."""
+    """When the log last heard from this session (its last step, pause, progress note or
+    end)."""
+    stopped_during: str | None = None
+    """The step the session ended in, when it was stopped or cut off there."""
+    exercise_seconds: float | None = None
+    """Seconds of exercise done (sets and sides, each at most its planned length); None in
+    sessions logged before coach counted it."""
 
     @property
     def local_start(self) -> datetime:
@@ -88,7 +99,7 @@ class RoutineTotal:
     """The name it had in its latest session."""
     sessions: int
     minutes: float
-    """Active minutes, every session counted (an abandoned one's minutes were still moved)."""
+    """Active minutes, every session counted (a stopped one's minutes were still moved)."""
     completed: int = 0
 
 

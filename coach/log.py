@@ -32,14 +32,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from coach import history, paths
-from coach.history import STATUSES, SessionRecord, Status, Summary
+from coach.history import OLD_WORDS, STATUSES, SessionRecord, Summary
+from coach.outcome import Scorecard
 
 if TYPE_CHECKING:
     from coach.session import Event
@@ -201,6 +202,65 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX breaks_by_day ON breaks (local_day, kind)",
     ),
 ]
+
+_SESSIONS_V2 = """CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    routine_id TEXT NOT NULL,
+    routine_name TEXT NOT NULL,
+    digest TEXT NOT NULL DEFAULT '',
+    started_utc TEXT NOT NULL,
+    utc_offset_minutes INTEGER NOT NULL,
+    local_day TEXT NOT NULL,
+    ended_utc TEXT,
+    updated_utc TEXT,
+    planned_seconds REAL NOT NULL DEFAULT 0,
+    active_seconds REAL NOT NULL DEFAULT 0,
+    paused_seconds REAL NOT NULL DEFAULT 0,
+    steps_completed INTEGER NOT NULL DEFAULT 0,
+    steps_skipped INTEGER NOT NULL DEFAULT 0,
+    steps_total INTEGER NOT NULL DEFAULT 0,
+    skipped_steps TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL
+        CHECK (status IN ('running', 'completed', 'partial', 'stopped', 'interrupted')),
+    feel_before INTEGER CHECK (feel_before BETWEEN 0 AND 10),
+    feel_after INTEGER CHECK (feel_after BETWEEN 0 AND 10),
+    note TEXT,
+    live_lock TEXT,
+    stopped_during TEXT,
+    exercise_seconds REAL
+)"""
+_V1_COLUMNS = (
+    "id, routine_id, routine_name, digest, started_utc, utc_offset_minutes, local_day, "
+    "ended_utc, updated_utc, planned_seconds, active_seconds, paused_seconds, "
+    "steps_completed, steps_skipped, steps_total, skipped_steps, status, feel_before, "
+    "feel_after, note, live_lock"
+)
+
+MIGRATIONS.append(
+    # 2: one word for each way a session ends (a stop you chose was "abandoned": now
+    # "stopped"; a routine run to its end with most of it skipped is "partial"), the step a
+    # session was stopped during, and the exercise seconds done. SQLite cannot change a
+    # CHECK in place: the table is made anew and the rows copied, in the same transaction.
+    # The totals keep their rows: "completed" rows stay completed.
+    (
+        "DROP TRIGGER sessions_added",
+        "DROP TRIGGER sessions_removed",
+        "DROP TRIGGER sessions_changed",
+        "ALTER TABLE sessions RENAME TO sessions_v1",
+        _SESSIONS_V2,
+        f"INSERT INTO sessions ({_V1_COLUMNS}) SELECT "
+        + _V1_COLUMNS.replace(
+            "status,", "CASE status WHEN 'abandoned' THEN 'stopped' ELSE status END,"
+        )
+        + " FROM sessions_v1",
+        "DROP TABLE sessions_v1",
+        "CREATE INDEX sessions_by_start ON sessions (started_utc)",
+        "CREATE INDEX sessions_by_day ON sessions (local_day)",
+        "CREATE INDEX sessions_by_routine ON sessions (routine_id, started_utc)",
+        "CREATE INDEX sessions_running ON sessions (status) WHERE status = 'running'",
+        *_totals_schema()[len(_TOTALS) :],
+    )
+)
 """Forward migrations: entry N-1 takes a log from schema N-1 to N (``PRAGMA user_version``).
 Only ever append."""
 
@@ -227,6 +287,8 @@ _COLUMNS = (
     "skipped_steps",
     "updated_utc",
     "live_lock",
+    "stopped_during",
+    "exercise_seconds",
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sessions"
 _WRITABLE = frozenset(_COLUMNS[1:]) | {"local_day"}
@@ -776,6 +838,7 @@ class SessionStore:
         status = values["status"]
         if status == "running" and not self._is_live(values["id"], values["live_lock"]):
             status = "interrupted"
+        status = OLD_WORDS.get(status, status)
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r} in session {values['id']}")
         skipped = json.loads(values["skipped_steps"] or "[]")
@@ -801,6 +864,8 @@ class SessionStore:
             note=values["note"],
             skipped_steps=tuple(str(name) for name in skipped),
             updated_utc=_moment(values["updated_utc"]),
+            stopped_during=values["stopped_during"],
+            exercise_seconds=values["exercise_seconds"],
         )
 
     def _read_damaged(self, error: BaseException) -> bool:
@@ -903,6 +968,8 @@ class SessionStore:
                 r.note,
                 json.dumps(list(r.skipped_steps)),
                 None if r.updated_utc is None else _iso(r.updated_utc),
+                r.stopped_during,
+                r.exercise_seconds,
                 r.local_day.isoformat(),
             )
             for r in records
@@ -1400,28 +1467,24 @@ def _check_feel(value: int | None, what: str) -> int | None:
 class _Progress:
     t0: float
     started: datetime
-    ran: set[int] = field(default_factory=set)
-    skipped: set[int] = field(default_factory=set)
-    active: float = 0.0
-    paused: float = 0.0
-    paused_at: float | None = None
+    card: Scorecard
     last: float = 0.0
-    status: Status = "running"
 
 
 class SessionRecorder:
     """Listens to a Session's events and writes its progress to the store.
 
     ``on_events`` has the shape of :data:`coach.plain.Listener`. The first batch holds the
-    session's start: the row is written then; each segment's end updates it; the finish
-    writes the outcome (completed, or abandoned when the person stopped). It never raises
-    and returns in a millisecond or so: a progress write that would wait on another
-    process's lock is left to the next one (each write holds the whole state so far).
-    Problems show in :attr:`status_line`.
+    session's start: the row is written then; every batch that is more than cues updates it
+    (each segment's start and end, a pause, and the session's progress note every
+    :data:`~coach.session.PROGRESS_EVERY` seconds, so a kill loses at most that much); the
+    finish writes the ending. It never raises and returns in a millisecond or so: a
+    progress write that would wait on another process's lock is left to the next one (each
+    write holds the whole state so far). Problems show in :attr:`status_line`.
 
-    A step counts completed when each of its work segments ran to its end (or was marked
-    done); skipped when it is not and one of them was skipped; a step cut short by the end
-    of the session counts neither.
+    What it writes comes from a :class:`~coach.outcome.Scorecard` fed the session's events:
+    the one rule for each step's outcome and the time spent. A running session is written
+    as it would read if it were cut off this moment (its current step "stopped during").
     """
 
     def __init__(
@@ -1444,11 +1507,6 @@ class SessionRecorder:
         """The session's row in the log, once written."""
         self._status: str | None = None
         self._later: _Later | None = None
-        steps: dict[int, list[int]] = {}
-        for seg in timeline.segments:
-            if seg.is_work and seg.step_index is not None:
-                steps.setdefault(seg.step_index, []).append(seg.index)
-        self._work_of_step = [steps.get(n, []) for n in range(len(timeline.routine.steps))]
 
     @property
     def status_line(self) -> str | None:
@@ -1498,47 +1556,27 @@ class SessionRecorder:
     def _take(self, events: Sequence[Event], now: float) -> None:
         # Imported here, not at the top: `coach stats` and `coach log` need the store only,
         # and the engine's modules are a third of their start-up time.
-        from coach.session import CueDue, Finished, Paused, Resumed, SegmentEnded
+        from coach.session import CueDue, Finished
 
         if self._done or not events:
             return
-        changed = False
-        for event in events:
-            progress = self._progress
-            if progress is None:
-                # Normally the start itself (SegmentStarted of segment 0, at 0.0); a
-                # recorder attached late starts its row at whatever it sees first.
-                at = event.due if isinstance(event, CueDue) else event.at
-                started = self._wall()
-                if started.tzinfo is None:
-                    started = started.astimezone()
-                progress = self._progress = _Progress(t0=now - at, started=started)
-                changed = True
-            if isinstance(event, SegmentEnded):
-                index = event.segment.index
-                (progress.skipped if event.skipped else progress.ran).add(index)
-                progress.active = max(progress.active, event.at)
-                changed = True
-            elif isinstance(event, Paused):
-                progress.paused_at = now
-                progress.active = max(progress.active, event.at)
-                changed = True
-            elif isinstance(event, Resumed):
-                if progress.paused_at is not None:
-                    progress.paused += now - progress.paused_at
-                    progress.paused_at = None
-                changed = True
-            elif isinstance(event, Finished):
-                if progress.paused_at is not None:
-                    progress.paused += now - progress.paused_at
-                    progress.paused_at = None
-                progress.active = max(progress.active, event.at)
-                progress.status = "completed" if event.completed else "abandoned"
-                self._done = True
-                changed = True
-        assert self._progress is not None
-        self._progress.last = now
-        if changed:
+        progress = self._progress
+        if progress is None:
+            # Normally the start itself (SegmentStarted of segment 0, at 0.0); a recorder
+            # attached late starts its row at whatever it sees first.
+            first = events[0]
+            at = first.due if isinstance(first, CueDue) else first.at
+            started = self._wall()
+            if started.tzinfo is None:
+                started = started.astimezone()
+            progress = self._progress = _Progress(
+                t0=now - at, started=started, card=Scorecard(self._timeline)
+            )
+        progress.card.take(events)
+        progress.last = now
+        if any(isinstance(event, Finished) for event in events):
+            self._done = True
+        if self.session_id is None or any(not isinstance(e, CueDue) for e in events):
             self._flush(final=self._done)
 
     def _flush(self, *, final: bool) -> None:
@@ -1585,26 +1623,22 @@ class SessionRecorder:
         }
 
     def _fields(self, progress: _Progress, final: bool) -> dict[str, object]:
-        completed = 0
-        skipped_names: list[str] = []
-        for number, segments in enumerate(self._work_of_step):
-            if segments and all(s in progress.ran for s in segments):
-                completed += 1
-            elif any(s in progress.skipped and s not in progress.ran for s in segments):
-                skipped_names.append(self._timeline.routine.steps[number].name)
-        paused = progress.paused
-        if progress.paused_at is not None:
-            paused += progress.last - progress.paused_at
+        from coach.outcome import Ending
+
+        tally = progress.card.tally(ending=Ending.INTERRUPTED)
+        stopped = tally.stopped_during
         moment = _iso(progress.started + timedelta(seconds=progress.last - progress.t0))
         return {
-            "status": progress.status,
+            "status": tally.ending.value if final and tally.ending else "running",
             "ended_utc": moment if final else None,
             "updated_utc": moment,
-            "active_seconds": round(progress.active, 3),
-            "paused_seconds": round(paused, 3),
-            "steps_completed": completed,
-            "steps_skipped": len(skipped_names),
-            "skipped_steps": json.dumps(skipped_names),
+            "active_seconds": round(tally.active, 3),
+            "paused_seconds": round(tally.paused, 3),
+            "steps_completed": len(tally.done),
+            "steps_skipped": len(tally.skipped),
+            "skipped_steps": json.dumps([step.name for step in tally.skipped]),
+            "stopped_during": None if stopped is None else stopped.name,
+            "exercise_seconds": round(tally.exercise, 3),
             **self._ratings(),
         }
 
@@ -1645,6 +1679,8 @@ EXPORT_FIELDS = (
     "steps_skipped",
     "steps_total",
     "skipped_steps",
+    "stopped_during",
+    "exercise_seconds",
     "feel_before",
     "feel_after",
     "note",
@@ -1673,6 +1709,8 @@ def iter_fields(record: SessionRecord) -> Iterator[tuple[str, object]]:
     yield "steps_skipped", record.steps_skipped
     yield "steps_total", record.steps_total
     yield "skipped_steps", list(record.skipped_steps)
+    yield "stopped_during", record.stopped_during
+    yield "exercise_seconds", record.exercise_seconds
     yield "feel_before", record.feel_before
     yield "feel_after", record.feel_after
     yield "note", record.note

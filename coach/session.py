@@ -9,16 +9,20 @@ paused time, computed from the clock each call, never added up, so nothing drift
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
+from typing import TypeVar
 
-from coach.timeline import Cue, Segment, Timeline
+from coach.outcome import Ending, Left, Scorecard, Tally, reached_end_as
+from coach.timeline import Cue, Segment, Timeline, finish_words
 
 BACK_GRACE = 3.0
 """Within this many seconds of a segment's start, "back" goes to the previous step."""
 MIN_LEFT_AFTER_TRIM = 1.0
 """Removing time never leaves less than this in the segment."""
 MAX_EXTRA = 4 * 3600.0
+PROGRESS_EVERY = 2.0
+"""Seconds between :class:`Progress` events: at most this much is lost to a kill."""
 
 
 @dataclass(frozen=True)
@@ -26,14 +30,22 @@ class SegmentStarted:
     segment: Segment
     at: float
     """Active seconds since the routine's start."""
+    paused: float = 0.0
+    """Seconds paused so far: every event but a cue carries the time it happened in."""
 
 
 @dataclass(frozen=True)
 class SegmentEnded:
     segment: Segment
     at: float
-    skipped: bool
-    """True when the person moved on (skip, back) before its end."""
+    left: Left = Left.RAN_OUT
+    """How the visit ended: its time ran out, marked done, skipped, or gone back from."""
+    paused: float = 0.0
+
+    @property
+    def skipped(self) -> bool:
+        """True when the person skipped it (going back is not skipping)."""
+        return self.left is Left.SKIPPED
 
 
 @dataclass(frozen=True)
@@ -46,11 +58,13 @@ class CueDue:
 @dataclass(frozen=True)
 class Paused:
     at: float
+    paused: float = 0.0
 
 
 @dataclass(frozen=True)
 class Resumed:
     at: float
+    paused: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -59,16 +73,37 @@ class Extended:
     at: float
     seconds: float
     """What was actually added (negative: removed), after clamping."""
+    paused: float = 0.0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Nothing happened but time: sent every :data:`PROGRESS_EVERY` seconds, paused or not,
+    so the log holds the time spent even if the process is killed the next moment."""
+
+    at: float
+    paused: float = 0.0
 
 
 @dataclass(frozen=True)
 class Finished:
     at: float
-    completed: bool
-    """True when the routine ran to its end; False when the person stopped it."""
+    ending: Ending
+    """Completed or partial when the routine ran to its end (see :mod:`coach.outcome`),
+    stopped when the person stopped it, interrupted when it was cut off."""
+    paused: float = 0.0
+
+    @property
+    def reached_end(self) -> bool:
+        """True when the routine ran to its end (the finish cue plays)."""
+        return self.ending.reached_end
 
 
-Event = SegmentStarted | SegmentEnded | CueDue | Paused | Resumed | Extended | Finished
+EventT = TypeVar(
+    "EventT", SegmentStarted, SegmentEnded, Paused, Resumed, Extended, Progress, Finished
+)
+
+Event = SegmentStarted | SegmentEnded | CueDue | Paused | Resumed | Extended | Progress | Finished
 
 
 class State(str, Enum):
@@ -77,11 +112,6 @@ class State(str, Enum):
     PAUSED = "paused"
     FINISHED = "finished"
     STOPPED = "stopped"
-
-
-class Outcome(str, Enum):
-    COMPLETED = "completed"
-    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -113,16 +143,6 @@ class Position:
         return min(1.0, self.elapsed / self.length)
 
 
-@dataclass(frozen=True)
-class StepResult:
-    """How one step went, for the finish screen and the log."""
-
-    number: int
-    name: str
-    outcome: Outcome | None
-    """None when the routine ended before the step was reached."""
-
-
 class Session:
     """A routine in progress. Every method takes ``now`` from the injected clock."""
 
@@ -136,8 +156,9 @@ class Session:
         self._seg_start = 0.0
         self._extra = 0.0
         self._fired: set[int] = set()
-        self._outcomes: dict[int, Outcome] = {}
         self._ended_at: float | None = None
+        self._beat = 0.0
+        self._card = Scorecard(timeline)
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -158,6 +179,12 @@ class Session:
         """Paused time so far (not counting a pause still going on)."""
         return self._paused_total
 
+    def paused_time(self, now: float) -> float:
+        """Paused time so far, a pause going on now included."""
+        if self._paused_at is None:
+            return self._paused_total
+        return self._paused_total + max(0.0, now - self._paused_at)
+
     def active_time(self, now: float) -> float:
         """Seconds since the start, minus pauses."""
         if self._state is State.READY:
@@ -166,6 +193,12 @@ class Session:
             return self._ended_at
         current = self._paused_at if self._paused_at is not None else now
         return current - self._t0 - self._paused_total
+
+    def tally(self, now: float) -> Tally:
+        """How it went so far (or, once over, how it ended): each step's outcome, the time
+        active and paused, the exercise done. The one rule (:mod:`coach.outcome`) the
+        finish screen, plain mode and the log all use."""
+        return self._card.tally(active=self.active_time(now), paused=self.paused_time(now))
 
     def _length(self) -> float | None:
         duration = self.segment.duration
@@ -200,7 +233,9 @@ class Session:
         )
 
     def next_deadline(self) -> float | None:
-        """Clock time of the next cue or segment end, or None while nothing is scheduled."""
+        """Clock time of the next cue, segment end or progress note; None once over."""
+        if self._state is State.PAUSED:
+            return self._beat + PROGRESS_EVERY
         if self._state is not State.RUNNING:
             return None
         times = [
@@ -211,28 +246,10 @@ class Session:
         end = self._end()
         if end is not None:
             times.append(end)
+        beat = self._beat + PROGRESS_EVERY
         if not times:
-            return None
-        return self._t0 + self._paused_total + min(times)
-
-    def results(self) -> list[StepResult]:
-        """Each step's outcome: completed when all its sets and sides were, else skipped."""
-        out = []
-        for number, step in enumerate(self.timeline.routine.steps, start=1):
-            outcomes = [
-                self._outcomes.get(seg.index)
-                for seg in self.timeline.segments
-                if seg.is_work and seg.step_index == number - 1
-            ]
-            outcome: Outcome | None
-            if all(o is Outcome.COMPLETED for o in outcomes):
-                outcome = Outcome.COMPLETED
-            elif any(o is not None for o in outcomes):
-                outcome = Outcome.SKIPPED
-            else:
-                outcome = None
-            out.append(StepResult(number, step.name, outcome))
-        return out
+            return beat
+        return min(beat, self._t0 + self._paused_total + min(times))
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -242,26 +259,30 @@ class Session:
             return []
         self._state = State.RUNNING
         self._t0 = now
-        events: list[Event] = [SegmentStarted(self.segment, 0.0)]
+        self._beat = now
+        events: list[Event] = [self._note(SegmentStarted(self.segment, 0.0, 0.0))]
         return events + self.tick(now)
 
     def tick(self, now: float) -> list[Event]:
         """Everything that has happened by ``now``, in order; nothing twice."""
-        if self._state is not State.RUNNING:
-            return []
-        active = self.active_time(now)
         events: list[Event] = []
-        while True:
-            end = self._end()
-            limit = active if end is None else min(active, end)
-            events.extend(self._fire_due(limit))
-            if end is None or active < end:
-                return events
-            events.append(SegmentEnded(self.segment, end, skipped=False))
-            self._outcomes[self._index] = Outcome.COMPLETED
-            events.extend(self._move_to(self._index + 1, end))
-            if self.is_over:
-                return events
+        if self._state is State.RUNNING:
+            active = self.active_time(now)
+            while True:
+                end = self._end()
+                limit = active if end is None else min(active, end)
+                events.extend(self._fire_due(limit))
+                if end is None or active < end:
+                    break
+                ended = SegmentEnded(self.segment, end, Left.RAN_OUT, self._paused_total)
+                events.append(self._note(ended))
+                events.extend(self._move_to(self._index + 1, end))
+                if self.is_over:
+                    return events
+        if self._state in (State.RUNNING, State.PAUSED) and now >= self._beat + PROGRESS_EVERY:
+            self._beat = now
+            events.append(self._note(Progress(self.active_time(now), self.paused_time(now))))
+        return events
 
     def pause(self, now: float) -> list[Event]:
         if self._state is not State.RUNNING:
@@ -271,7 +292,7 @@ class Session:
             return events
         self._paused_at = now
         self._state = State.PAUSED
-        events.append(Paused(self.active_time(now)))
+        events.append(self._note(Paused(self.active_time(now), self._paused_total)))
         return events
 
     def resume(self, now: float) -> list[Event]:
@@ -280,7 +301,7 @@ class Session:
         self._paused_total += now - self._paused_at
         self._paused_at = None
         self._state = State.RUNNING
-        events: list[Event] = [Resumed(self.active_time(now))]
+        events: list[Event] = [self._note(Resumed(self.active_time(now), self._paused_total))]
         return events + self.tick(now)
 
     def toggle_pause(self, now: float) -> list[Event]:
@@ -294,9 +315,9 @@ class Session:
         if self.is_over:
             return events
         active = self.active_time(now)
-        events.append(SegmentEnded(self.segment, active, skipped=True))
-        self._outcomes[self._index] = Outcome.SKIPPED
-        events.extend(self._move_to(self._index + 1, active))
+        ended = SegmentEnded(self.segment, active, Left.SKIPPED, self.paused_time(now))
+        events.append(self._note(ended))
+        events.extend(self._move_to(self._index + 1, active, now))
         return events
 
     def done(self, now: float) -> list[Event]:
@@ -305,13 +326,15 @@ class Session:
             return []
         events = self.tick(now)
         active = self.active_time(now)
-        events.append(SegmentEnded(self.segment, active, skipped=False))
-        self._outcomes[self._index] = Outcome.COMPLETED
-        events.extend(self._move_to(self._index + 1, active))
+        ended = SegmentEnded(self.segment, active, Left.DONE, self.paused_time(now))
+        events.append(self._note(ended))
+        events.extend(self._move_to(self._index + 1, active, now))
         return events
 
     def back(self, now: float) -> list[Event]:
-        """Back to the start of this segment, or to the previous step when near its start."""
+        """Back to the start of this segment, or to the previous step when near its start.
+
+        Going back is not skipping: the segment left stays as it was before this visit."""
         if self.is_over or self._state is State.READY:
             return []
         events = self.tick(now)
@@ -322,10 +345,9 @@ class Session:
         if active - self._seg_start < BACK_GRACE:
             earlier = [s.index for s in self.timeline.segments[: self._index] if s.is_work]
             target = earlier[-1] if earlier else 0
-        events.append(SegmentEnded(self.segment, active, skipped=True))
-        if self._outcomes.get(self._index) is None:
-            self._outcomes[self._index] = Outcome.SKIPPED
-        events.extend(self._move_to(target, active))
+        ended = SegmentEnded(self.segment, active, Left.BACK, self.paused_time(now))
+        events.append(self._note(ended))
+        events.extend(self._move_to(target, active, now))
         return events
 
     def extend(self, now: float, seconds: float) -> list[Event]:
@@ -356,11 +378,12 @@ class Session:
                 self._fired.discard(cue.id)  # the end moved away: say it again at the new end
             else:
                 self._fired.add(cue.id)  # its moment moved into the past: never say it late
-        events.append(Extended(self.segment, active, change))
+        events.append(self._note(Extended(self.segment, active, change, self.paused_time(now))))
         return events + self.tick(now)
 
-    def stop(self, now: float) -> list[Event]:
-        """The person quits: the routine ends here, not completed."""
+    def stop(self, now: float, *, interrupted: bool = False) -> list[Event]:
+        """The routine ends here: stopped by the person, or ``interrupted`` (the terminal
+        closed, the process was told to end)."""
         if self.is_over or self._state is State.READY:
             return []
         events = self.tick(now)
@@ -372,10 +395,16 @@ class Session:
             self._paused_total += now - self._paused_at
         self._paused_at = None
         self._state = State.STOPPED
-        events.append(Finished(active, completed=False))
+        ending = Ending.INTERRUPTED if interrupted else Ending.STOPPED
+        events.append(self._note(Finished(active, ending, self._paused_total)))
         return events
 
     # -- internals --------------------------------------------------------------------------
+
+    def _note(self, event: EventT) -> EventT:
+        """Every event the session sends goes past its own scorecard first."""
+        self._card.take_one(event)
+        return event
 
     def _fire_due(self, limit: float) -> list[Event]:
         events: list[Event] = []
@@ -391,18 +420,25 @@ class Session:
             events.append(CueDue(cue, due))
         return events
 
-    def _move_to(self, index: int, at: float) -> list[Event]:
+    def _move_to(self, index: int, at: float, now: float | None = None) -> list[Event]:
         """Start segment ``index`` at active time ``at``; past the last one, finish."""
         self._extra = 0.0
         self._fired = set()
         self._seg_start = at
+        paused = self._paused_total if now is None else self.paused_time(now)
         if index >= len(self.timeline.segments):
             self._ended_at = at
+            if self._paused_at is not None:
+                self._paused_total += (self._paused_at if now is None else now) - self._paused_at
             self._paused_at = None
             self._state = State.FINISHED
-            return [CueDue(self.timeline.finish_cue, at), Finished(at, completed=True)]
+            ending = reached_end_as(self._card.tally(active=at, paused=paused))
+            # The closing words say the time really spent: open steps and added time too.
+            words = finish_words(at, well_done=ending is Ending.COMPLETED)
+            finish = replace(self.timeline.finish_cue, text=words)
+            return [CueDue(finish, at), self._note(Finished(at, ending, paused))]
         self._index = index
-        events: list[Event] = [SegmentStarted(self.segment, at)]
+        events: list[Event] = [self._note(SegmentStarted(self.segment, at, paused))]
         if self._state is State.RUNNING:
             events.extend(self._fire_due(at))
         return events

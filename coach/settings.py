@@ -42,6 +42,11 @@ from coach.showing import printable, show_key
 from coach.showing import show_value as _show
 from coach.sourcemap import scan_key_lines
 
+AUDIO_READY_WAIT = 3.0
+"""Seconds a routine waits for the audio device and the speech engine before it starts
+without them, in the app and in plain mode alike; a voice still starting joins when it is
+ready, and the person is told at that moment."""
+
 CONFIG_NAME = "config.toml"
 MAX_CONFIG_BYTES = 64 * 1024
 

@@ -43,6 +43,10 @@ SOUND_NAMES = ("tick", "bell", "chime", "rest")
 BELL_SOUNDS = frozenset({"bell", "chime", "rest"})
 """Sounds the terminal-bell fallback rings for (a bell for every countdown tick would nag)."""
 DONE_SLACK = 0.5
+WARM_PULLS = 3
+"""A device is warm once its callback has pulled this many periods, spread over at least
+two periods of real time: PulseAudio, for one, pulls a period as the device opens and then
+nothing for up to 1.7 s, and a cue played into that gap starts late."""
 """A sound counts as over this long after it should have ended, even if the device stalled."""
 
 _MAX = 32767
@@ -231,6 +235,9 @@ class MixingPlayer:
         self.callback_errors = 0
         """Errors caught inside the audio callback (each one played a period of silence)."""
         self.backend: str = device.backend
+        self._pulls = 0
+        self._first_pull = 0.0
+        self._warm = threading.Event()
         generator = self._mixer()
         next(generator)
         device.start(generator)
@@ -238,6 +245,17 @@ class MixingPlayer:
     @property
     def available(self) -> bool:
         return True
+
+    @property
+    def warm(self) -> bool:
+        """True once the device pulls sound steadily (see :data:`WARM_PULLS`)."""
+        return self._warm.is_set()
+
+    def wait_warm(self, timeout: float) -> bool:
+        """Wait (never on the UI thread) until the device is warm, at most ``timeout``
+        seconds. True when it is: a routine's clock starts after this, so its first cue is
+        not lost to a device still waking up."""
+        return self._warm.wait(max(0.0, timeout))
 
     @property
     def status_line(self) -> str | None:
@@ -287,8 +305,21 @@ class MixingPlayer:
             quiet = self._silence[frames] = bytes(2 * frames)
         return quiet
 
+    def _note_pull(self, now: float, frames: int) -> None:
+        self._pulls += 1
+        if self._pulls == 1:
+            self._first_pull = now
+        elif (
+            self._pulls >= WARM_PULLS
+            and now - self._first_pull >= 2 * frames / RATE
+            and not self._warm.is_set()
+        ):
+            self._warm.set()
+
     def _mix(self, frames: int) -> bytes:
         now = time.monotonic()
+        if not self._warm.is_set():
+            self._note_pull(now, frames)
         incoming = self._incoming
         while incoming:
             self._active.append(incoming.popleft())
@@ -350,6 +381,14 @@ class SilentPlayer:
     @property
     def available(self) -> bool:
         return False
+
+    @property
+    def warm(self) -> bool:
+        return True
+
+    def wait_warm(self, timeout: float) -> bool:
+        """Nothing to wait for."""
+        return True
 
     @property
     def status_line(self) -> str | None:

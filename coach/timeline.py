@@ -147,6 +147,14 @@ class Timeline:
         return sum(1 for seg in self.segments if seg.is_work)
 
 
+def finish_words(seconds: float, *, well_done: bool = True) -> str:
+    """The closing line, for ``seconds`` of routine (the session says the time really
+    spent); a routine mostly skipped is not told "well done"."""
+    if well_done:
+        return f"Done. Well done, that was {say_length(seconds)}."
+    return f"The end. That was {say_length(seconds)}."
+
+
 class _Builder:
     def __init__(self, routine: Routine) -> None:
         self.routine = routine
@@ -284,7 +292,7 @@ def build_timeline(routine: Routine) -> Timeline:
         id=len(b.cues),
         segment=len(segments) - 1,
         kind=CueKind.FINISH,
-        text=f"Done. Well done, that was {say_length(total)}.",
+        text=finish_words(total),
         priority=PRIORITY[CueKind.FINISH],
         anchor="end",
         offset=0.0,

@@ -9,17 +9,27 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.session import Event
-from coach.settings import Settings, load_settings
+from coach.settings import AUDIO_READY_WAIT, Settings, load_settings
 from coach.speech import Speech, VoiceSpec
 from coach.text import cell_len, fit
 from coach.timeline import Timeline
 
+if TYPE_CHECKING:
+    from coach.sound import MixingPlayer, SilentPlayer
+
 STARTUP_WAIT = 20.0
 """Seconds a command waits for the speech process (the first start after install is slow)."""
-PREPARE_WAIT = 5.0
-"""Seconds plain mode waits, before the first cue, for the first cues' speech."""
+SLOW_DEVICE = (
+    "Sound: the audio device did not start playing within {seconds:g} s; the first cues "
+    "may be late or silent."
+)
+NO_VOICE_YET = (
+    "No voice yet: the speech engine has not started in {seconds:g} s. Cues are shown as "
+    "text until it does."
+)
 DRAIN_WAIT = 10.0
 """Seconds plain mode lets the closing words and chime finish before it exits."""
 
@@ -182,7 +192,14 @@ def _terminal_bell() -> None:
 
 @contextlib.contextmanager
 def plain_cues(
-    timeline: Timeline, *, speak: bool = True, sounds: bool = True
+    timeline: Timeline,
+    *,
+    speak: bool = True,
+    sounds: bool = True,
+    speech_factory: Callable[[], Speech] = Speech,
+    player_factory: Callable[..., MixingPlayer | SilentPlayer] | None = None,
+    note: Callable[[str], None] = _note,
+    ready_wait: float = AUDIO_READY_WAIT,
 ) -> Iterator[Sequence[Callable[[Sequence[Event], float], None]]]:
     """The listeners that give ``coach run --plain`` its voice and sounds.
 
@@ -190,6 +207,10 @@ def plain_cues(
     ``sounds`` false here (``--mute``, ``--no-sound``) turn them off for this run. Status
     lines go to stderr, once, so stdout keeps exactly the lines plain mode prints. On the way
     out it lets the closing words finish.
+
+    The speech engine gets ``ready_wait`` seconds in all (the app's bound too) to start and
+    render the first cues; a routine never waits longer for it. One that is not up by then
+    is said so at that moment, and speaks from when it comes up.
     """
     settings = _settings()
     speak = speak and settings.speak
@@ -200,10 +221,12 @@ def plain_cues(
     from coach.cues import Cues
     from coach.sound import open_player
 
-    player = open_player(bell=_terminal_bell if sys.stderr.isatty() else None)
+    opener = open_player if player_factory is None else player_factory
+    player = opener(bell=_terminal_bell if sys.stderr.isatty() else None)
+    deadline = time.monotonic() + ready_wait
     speech: Speech | None = None
     if speak:
-        speech = Speech()
+        speech = speech_factory()
         speech.start()
     cues = Cues(
         timeline,
@@ -213,16 +236,25 @@ def plain_cues(
         speak=speak,
         sounds=sounds,
     )
+    told_no_voice = False
     try:
-        if speech is not None:
-            speech.wait_ready(STARTUP_WAIT)
-            cues.wait_prepared(PREPARE_WAIT)
+        # The device first: the routine's clock starts only once it pulls sound steadily,
+        # so "Get ready" is not played into a device still waking up (bounded).
+        if not player.wait_warm(max(0.0, deadline - time.monotonic())):
+            note(SLOW_DEVICE.format(seconds=ready_wait))
+        if speech is not None and speech.wait_ready(max(0.0, deadline - time.monotonic())):
+            cues.wait_prepared(max(0.0, deadline - time.monotonic()))
         for line in cues.take_notices():
-            _note(line)
+            told_no_voice |= line.startswith("No voice")
+            note(line)
+        if speech is not None and speech.available is None and not told_no_voice:
+            note(NO_VOICE_YET.format(seconds=ready_wait))
+            told_no_voice = True
         yield [cues.listener()]
         cues.drain(DRAIN_WAIT)
         for line in cues.take_notices():
-            _note(line)
+            if not (told_no_voice and line.startswith("No voice")):
+                note(line)
     finally:
         cues.close()
         if speech is not None:

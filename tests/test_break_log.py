@@ -14,8 +14,6 @@ import pytest
 from coach import log
 from coach.log import SCHEMA_VERSION, SessionStore
 
-from .test_log_store import run_once
-
 ZONE = timezone(timedelta(hours=2))
 
 
@@ -24,23 +22,30 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 def test_a_log_from_before_reminders_gains_the_breaks_table_and_keeps_its_sessions(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
+    # A log of schema 1, as coach wrote it before reminders (written here by hand: today's
+    # recorder writes columns a schema-1 table does not have).
     path = tmp_path / "log.sqlite3"
-    first = log.MIGRATIONS[:1]
-    monkeypatch.setattr(log, "MIGRATIONS", first)
-    monkeypatch.setattr(log, "SCHEMA_VERSION", 1)
-    store = SessionStore.open(path)
-    run_once(store)
-    store.close()
-    monkeypatch.undo()
+    old = sqlite3.connect(path)
+    for statement in log.MIGRATIONS[0]:
+        old.execute(statement)
+    old.execute("PRAGMA user_version = 1")
+    old.execute(
+        "INSERT INTO sessions (routine_id, routine_name, started_utc, utc_offset_minutes, "
+        "local_day, active_seconds, status) VALUES ('desk', 'Desk', "
+        "'2026-11-18T07:00:00.000+00:00', 60, '2026-11-18', 60, 'completed')"
+    )
+    old.commit()
+    old.close()
+    os.chmod(path, 0o600)
     store = SessionStore.open(path)
     assert store.status_line is None
     assert [r.status for r in store.sessions()] == ["completed"]
     assert store.log_break("offered", "desk-break")
     store.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert db.execute("SELECT kind, routine_id FROM breaks").fetchall() == [
             ("offered", "desk-break")
         ]

@@ -105,6 +105,7 @@ def test_run_plain_follows_a_routine_in_real_time(tmp_path: Path) -> None:
         " 0:00  Get ready. First: Breathe.",
         " 0:01  Breathe",
         " 0:02  Done. Well done, that was 2 seconds.",
+        " 0:02  [completed: 0:02 active, 1 of 1 step done]",
     ]
 
 

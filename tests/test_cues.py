@@ -18,7 +18,7 @@ from coach.routine import parse_routine
 from coach.session import CueDue, Event, Session
 from coach.sound import RATE, Playing, Sound, SoundError
 from coach.speech import RenderResult, SayUpdate, VoiceSpec, render_key
-from coach.timeline import Cue, CueKind, Timeline, build_timeline
+from coach.timeline import Cue, CueKind, Timeline, build_timeline, finish_words
 
 ROUTINE = """
 name = "Desk"
@@ -578,3 +578,20 @@ def test_a_render_that_cannot_be_decoded_is_deleted_and_spoken_live(tmp_path: Pa
     assert not broken.exists()
     due(rig, CueKind.HALFWAY, 0.0)
     assert [text for _, text, _, _ in rig.speech.says] == ["Halfway."]
+
+
+def test_the_closing_words_of_the_time_really_spent_are_rendered_ahead() -> None:
+    """The closing line says the time really spent (a skip shortened this one), known once
+    the last segment starts: its render is asked for then, not when it is due."""
+    rig = Rig()
+    rig.start()
+    rig.run_to(10.0)
+    rig.feed(rig.session.skip(rig.clock.now()))  # chin tucks cut short
+    last = rig.timeline.segments[-1]
+    while rig.session.segment.index != last.index:
+        rig.run_to(rig.session.active_time(rig.clock.now()) + 1.0)
+    length = rig.session.position(rig.clock.now()).length or 0.0
+    expected = finish_words(rig.session.active_time(rig.clock.now()) + length)
+    assert expected == "Done. Well done, that was 1 minute and 7 seconds."
+    assert expected != rig.timeline.finish_cue.text  # planned: 2 minutes
+    assert expected in rig.speech.render_texts()  # type: ignore[union-attr]

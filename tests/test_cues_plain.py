@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .helpers import timeline
+
 TINY = (
     'name = "Tiny"\nprepare = "1s"\n[[step]]\nname = "Breathe"\nkind = "breathing"\nduration = 1\n'
 )
@@ -16,6 +18,7 @@ LINES = [
     " 0:00  Get ready. First: Breathe.",
     " 0:01  Breathe",
     " 0:02  Done. Well done, that was 2 seconds.",
+    " 0:02  [completed: 0:02 active, 1 of 1 step done]",
 ]
 
 
@@ -70,3 +73,37 @@ def test_settings_problems_are_reported_and_settings_obeyed(tmp_path: Path) -> N
     ]
     # Voice and sound off in the settings: no speech process was started, no cache made.
     assert not (tmp_path / "home" / "cache" / "speech").exists()
+
+
+def test_a_hung_speech_engine_holds_plain_mode_no_longer_than_the_app(tmp_path: Path) -> None:
+    """The same bound as the app's, and the "no voice" line at that moment, before the
+    routine's first line (not after "Done")."""
+    from coach.settings import AUDIO_READY_WAIT
+    from coach.speech import Speech
+    from coach.voice_commands import plain_cues
+
+    waits: list[float] = []
+
+    class Hung(Speech):
+        def start(self) -> None:
+            pass  # never comes up
+
+        def wait_ready(self, timeout: float) -> bool:
+            waits.append(timeout)
+            return False
+
+    notes: list[str] = []
+    plan = timeline(
+        'name = "T"\nprepare = 0\n[[step]]\nname = "A"\nkind = "stretch"\nduration = 1\n'
+    )
+    with plain_cues(
+        plan,
+        speak=True,
+        sounds=False,
+        speech_factory=lambda: Hung(cache_dir=tmp_path),
+        note=notes.append,
+    ):
+        told = [line for line in notes if line.startswith("No voice")]
+        assert len(told) == 1 and told[0].startswith("No voice yet")
+    assert sum(waits) <= AUDIO_READY_WAIT
+    assert len([line for line in notes if line.startswith("No voice")]) == 1

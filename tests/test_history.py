@@ -107,7 +107,7 @@ def test_a_day_logged_further_east_continues_the_streak() -> None:
 def test_only_completed_sessions_make_a_streak() -> None:
     records = [
         make(at("2026-04-01")),
-        make(at("2026-04-02"), status="abandoned"),
+        make(at("2026-04-02"), status="stopped"),
         make(at("2026-04-03"), status="interrupted"),
         make(at("2026-04-04")),
     ]
@@ -191,7 +191,7 @@ def test_the_heat_map_starts_on_a_monday_26_weeks_back() -> None:
 def test_minutes_of_every_session_count_on_its_day() -> None:
     records = [
         make(at("2026-12-01", 7), minutes=10),
-        make(at("2026-12-01", 19), minutes=4, status="abandoned"),
+        make(at("2026-12-01", 19), minutes=4, status="stopped"),
     ]
     summary = summarize(records, date(2026, 12, 1))
     assert summary.days == {date(2026, 12, 1): 14.0}
@@ -205,7 +205,7 @@ def test_per_routine_totals_with_the_latest_name_most_minutes_first() -> None:
     records = [
         make(at("2026-10-01"), routine="desk-break", name="Desk break", minutes=4),
         make(at("2026-10-02"), routine="desk-break", name="Desk-break reset", minutes=4),
-        make(at("2026-10-02", 9), routine="lower-back", minutes=12, status="abandoned"),
+        make(at("2026-10-02", 9), routine="lower-back", minutes=12, status="stopped"),
     ]
     summary = summarize(records, date(2026, 10, 2))
     [back, desk] = summary.per_routine

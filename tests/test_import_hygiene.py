@@ -12,6 +12,7 @@ CORE = [
     "coach.sourcemap",
     "coach.timeline",
     "coach.session",
+    "coach.outcome",
     "coach.clock",
     "coach.catalog",
     "coach.report",

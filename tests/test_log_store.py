@@ -379,7 +379,7 @@ def random_records(rng: random.Random, count: int, today: date) -> list[SessionR
         records.append(
             make(
                 when,
-                status=rng.choice(["completed", "completed", "abandoned", "interrupted"]),
+                status=rng.choice(["completed", "completed", "stopped", "interrupted", "partial"]),
                 minutes=round(rng.uniform(0, 30), 3),
                 routine=rng.choice(["desk-break", "cool-down", "mine"]),
                 before=rng.randrange(0, 11) if rated else None,

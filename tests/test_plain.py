@@ -51,13 +51,14 @@ def test_one_line_per_cue_with_its_time() -> None:
         " 0:05  [Dead bug: 6 reps, press Enter when done]",
         " 0:05  [no input: moving on]",
         " 0:05  Done. Well done, that was 5 seconds.",
+        " 0:05  [completed: 0:05 active, 2 of 2 steps done]",
     ]
     assert batches[-1][1] == 55.0
 
 
 def test_commands_from_input_with_the_real_clock() -> None:
     commands: queue.Queue[object] = queue.Queue()
-    for command in ("n", "p", "p", "", "q"):
+    for command in ("n", "p", "p", "", "q", "y"):
         commands.put(command)
     out = io.StringIO()
     started = time.monotonic()
@@ -68,20 +69,24 @@ def test_commands_from_input_with_the_real_clock() -> None:
     assert "Reach up. Arms overhead." in lines[3]
     assert "[paused: p and Enter to resume]" in lines[4]
     assert "[resumed]" in lines[5]
-    # Enter on a timed step does nothing; q stops the routine.
-    assert lines[-1].endswith("[stopped]")
+    # Enter on a timed step does nothing; q asks, y stops the routine.
+    assert "Stop this routine?" in lines[-5]
+    assert lines[-4].endswith("[stopped]")
+    assert lines[-3].endswith("[stopped: 0:00 active, 0 of 2 steps done]")
+    assert lines[-2].endswith("[stopped during: Reach up]")
+    assert lines[-1].endswith("[not reached: Dead bug]")
     assert session.state is State.STOPPED
 
 
 def test_an_unknown_letter_prints_the_keys_it_knows() -> None:
     commands: queue.Queue[object] = queue.Queue()
-    for command in ("x", "q"):
+    for command in ("x", "q", "y"):
         commands.put(command)
     out = io.StringIO()
     run_plain(timeline(SHORT), clock=MonotonicClock(), out=out, commands=commands)
     lines = out.getvalue().splitlines()
     [told] = [line for line in lines if "not a key" in line]
     assert '"x"' in told
-    for key in ("p = pause", "n = skip", "b = back", "q = quit"):
+    for key in ("p = pause", "n = skip", "b = back", "q = stop"):
         assert key in told
-    assert lines[-1].endswith("[stopped]")
+    assert any(line.endswith("[stopped]") for line in lines), lines

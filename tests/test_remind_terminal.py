@@ -73,7 +73,7 @@ def test_plain_starts_the_routine_and_comes_back_to_the_timer(start: object) -> 
     terminal.keys("s", "Enter")
     terminal.wait_for("Smoke test stretch · ")
     terminal.wait_for("Get ready")
-    terminal.keys("q", "Enter")
+    terminal.keys("q", "Enter", "y", "Enter")
     screen = terminal.wait_for("Back to work. Next break in 2 s")
     assert "[stopped]" in screen
     deadline = time.monotonic() + 20

@@ -7,13 +7,14 @@ import random
 import pytest
 
 from coach.clock import FakeClock
+from coach.outcome import Ending, Left, StepOutcome
 from coach.session import (
     CueDue,
     Event,
     Extended,
     Finished,
-    Outcome,
     Paused,
+    Progress,
     Resumed,
     SegmentEnded,
     SegmentStarted,
@@ -61,9 +62,9 @@ def test_every_cue_fires_once_at_its_offset() -> None:
     assert [c.id for c in fired] == [c.id for c in tl.cues]
     assert [e.due for e in events if isinstance(e, CueDue)] == [c.at for c in tl.cues]
     finished = [e for e in events if isinstance(e, Finished)]
-    assert finished == [Finished(40.0, completed=True)]
+    assert finished == [Finished(40.0, Ending.COMPLETED)]
     assert session.state is State.FINISHED
-    assert [r.outcome for r in session.results()] == [Outcome.COMPLETED, Outcome.COMPLETED]
+    assert [r.outcome for r in session.tally(clock.now()).steps] == [StepOutcome.DONE] * 2
 
 
 def test_late_and_irregular_ticks_skip_nothing_and_repeat_nothing() -> None:
@@ -99,12 +100,13 @@ def test_pause_excludes_paused_time() -> None:
     session.start(clock.now())
     clock.advance(7)  # 2 s into step A
     assert session.pause(clock.now())[-1] == Paused(7.0)
-    assert session.tick(clock.advance(60)) == []
+    # While paused only the progress note comes, carrying the time paused so far.
+    assert session.tick(clock.advance(60)) == [Progress(7.0, 60.0)]
     assert session.position(clock.now()).remaining == pytest.approx(8)
     events = session.resume(clock.now())
-    assert events[0] == Resumed(7.0)
+    assert events[0] == Resumed(7.0, 60.0)
     events = session.tick(clock.advance(8))
-    assert SegmentEnded(tl.segments[1], 15.0, skipped=False) in events
+    assert SegmentEnded(tl.segments[1], 15.0, Left.RAN_OUT, paused=60.0) in events
     assert session.active_time(clock.now()) == 15
     assert session.paused_seconds == 60
 
@@ -116,7 +118,7 @@ def test_skip_moves_on_now_and_drops_the_skipped_cues() -> None:
     session.start(clock.now())
     session.tick(clock.advance(6))
     events = session.skip(clock.now())
-    assert events[0] == SegmentEnded(tl.segments[1], 6.0, skipped=True)
+    assert events[0] == SegmentEnded(tl.segments[1], 6.0, Left.SKIPPED)
     assert events[1] == SegmentStarted(tl.segments[2], 6.0)
     assert isinstance(events[2], CueDue) and events[2].cue.kind is CueKind.REST
     # The rest now ends 5 s after the skip, not at its planned 20 s.
@@ -125,7 +127,10 @@ def test_skip_moves_on_now_and_drops_the_skipped_cues() -> None:
     rest_of_run = run_after(session, clock)
     texts = [t for _, t in cue_log(events + rest_of_run)]
     assert texts.count("B, left side.") == 1
-    assert [r.outcome for r in session.results()] == [Outcome.SKIPPED, Outcome.COMPLETED]
+    assert [r.outcome for r in session.tally(clock.now()).steps] == [
+        StepOutcome.SKIPPED,
+        StepOutcome.DONE,
+    ]
 
 
 def run_after(session: Session, clock: FakeClock) -> list[Event]:
@@ -170,7 +175,7 @@ def test_extend_and_trim_move_the_end_and_its_countdown() -> None:
     ticks = [e.due for e in events if isinstance(e, CueDue) and e.cue.kind is CueKind.COUNTDOWN]
     # "3" and "2" had fired at 12 and 13; after the extension all three come again at the new end.
     assert ticks == [22.0, 23.0, 24.0]
-    assert SegmentEnded(tl.segments[1], 25.0, skipped=False) in events
+    assert SegmentEnded(tl.segments[1], 25.0, Left.RAN_OUT) in events
     # Trimming never leaves less than a second and never adds.
     clock.advance(1)  # rest: 1 s in, 4 left
     events = session.extend(clock.now(), -10)
@@ -199,15 +204,20 @@ def test_open_rep_step_waits_for_done() -> None:
     clock = FakeClock()
     session = Session(tl)
     session.start(clock.now())
-    assert session.tick(clock.advance(3600)) == []
+    assert session.tick(clock.advance(3600)) == [Progress(3600.0)]
     position = session.position(clock.now())
     assert position.remaining is None and position.elapsed == 3600
-    assert session.next_deadline() is None
+    assert session.next_deadline() == 3602.0  # nothing but the progress note
     events = session.done(clock.now())
-    assert events[0] == SegmentEnded(tl.segments[0], 3600.0, skipped=False)
+    assert events[0] == SegmentEnded(tl.segments[0], 3600.0, Left.DONE)
     assert events[1] == SegmentStarted(tl.segments[1], 3600.0)
     assert session.done(clock.now()) == []  # a timed step ignores "done"
-    assert session.next_deadline() == pytest.approx(3600 + 7)  # the "3" tick
+    # The "3" tick is at 3607; the progress note comes first.
+    assert session.next_deadline() == pytest.approx(3600 + 2)
+    session.tick(clock.advance(2))
+    assert session.next_deadline() == pytest.approx(3600 + 4)
+    session.tick(clock.advance(4))
+    assert session.next_deadline() == pytest.approx(3600 + 7)
 
 
 def test_stop_finishes_not_completed() -> None:
@@ -216,10 +226,13 @@ def test_stop_finishes_not_completed() -> None:
     session = Session(tl)
     session.start(clock.now())
     events = session.stop(clock.advance(8))
-    assert events[-1] == Finished(8.0, completed=False)
+    assert events[-1] == Finished(8.0, Ending.STOPPED)
     assert session.state is State.STOPPED
     assert session.tick(clock.advance(100)) == []
-    assert [r.outcome for r in session.results()] == [None, None]
+    assert [r.outcome for r in session.tally(clock.now()).steps] == [
+        StepOutcome.STOPPED_DURING,
+        StepOutcome.NOT_REACHED,
+    ]
     assert session.skip(clock.now()) == [] and session.pause(clock.now()) == []
 
 
@@ -230,8 +243,10 @@ def test_skip_past_the_end_finishes_with_the_closing_cue() -> None:
     session.start(clock.now())
     session.skip(clock.advance(1))
     events = session.skip(clock.advance(1))
-    assert isinstance(events[-2], CueDue) and events[-2].cue is tl.finish_cue
-    assert events[-1] == Finished(2.0, completed=True)
+    assert isinstance(events[-2], CueDue) and events[-2].cue.kind is CueKind.FINISH
+    # Skipped through: the end, but not completed, and not told "well done".
+    assert events[-2].cue.text == "The end. That was 2 seconds."
+    assert events[-1] == Finished(2.0, Ending.PARTIAL)
 
 
 def test_skip_while_paused_holds_the_new_segment_until_resumed() -> None:
@@ -241,7 +256,8 @@ def test_skip_while_paused_holds_the_new_segment_until_resumed() -> None:
     session.start(clock.now())
     session.pause(clock.advance(1))
     events = session.skip(clock.advance(30))
-    assert [type(e).__name__ for e in events] == ["SegmentEnded", "SegmentStarted"]
+    names = [type(e).__name__ for e in events]
+    assert names == ["Progress", "SegmentEnded", "SegmentStarted"]
     events = session.resume(clock.advance(30))
     assert [e.cue.kind for e in events if isinstance(e, CueDue)] == [CueKind.START]
     assert session.position(clock.now()).remaining == 10
@@ -254,7 +270,7 @@ def test_next_deadline_is_the_next_cue_on_the_clock() -> None:
     session.start(clock.now())
     assert session.next_deadline() == 1002.0  # the "3" of get ready
     session.pause(clock.advance(1))
-    assert session.next_deadline() is None
+    assert session.next_deadline() == 1002.0  # paused: only the progress note
     session.resume(clock.advance(10))
     assert session.next_deadline() == 1012.0
 
@@ -270,7 +286,7 @@ def test_five_hundred_steps_run_exactly() -> None:
         clock.advance(deadline - clock.now())
         events += session.tick(clock.now())
     assert cue_log(events) == [(c.at, c.text) for c in tl.cues]
-    assert events[-1] == Finished(2000.0, completed=True)
+    assert events[-1] == Finished(2000.0, Ending.COMPLETED)
 
 
 def test_a_routine_of_one_step_with_no_get_ready() -> None:
@@ -285,9 +301,9 @@ def test_a_routine_of_one_step_with_no_get_ready() -> None:
     events = session.tick(clock.now())
     kinds = [e.cue.kind for e in events if isinstance(e, CueDue)]
     assert kinds == [CueKind.COUNTDOWN] * 3 + [CueKind.FINISH]
-    assert isinstance(events[-1], Finished) and events[-1].completed
+    assert isinstance(events[-1], Finished) and events[-1].reached_end
     assert session.active_time(clock.now()) == pytest.approx(21.0)
-    assert [r.outcome for r in session.results()] == [Outcome.COMPLETED]
+    assert [r.outcome for r in session.tally(clock.now()).steps] == [StepOutcome.DONE]
 
 
 def test_stopping_while_paused_counts_the_pause() -> None:
@@ -297,6 +313,6 @@ def test_stopping_while_paused_counts_the_pause() -> None:
     session.pause(clock.advance(8.0))
     clock.advance(120.0)
     events = session.stop(clock.now())
-    assert isinstance(events[-1], Finished) and not events[-1].completed
+    assert isinstance(events[-1], Finished) and not events[-1].reached_end
     assert session.paused_seconds == pytest.approx(120.0)
     assert session.active_time(clock.advance(50.0)) == pytest.approx(8.0)

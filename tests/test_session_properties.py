@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.clock import FakeClock
-from coach.session import CueDue, Finished, SegmentEnded, SegmentStarted, Session
+from coach.log import SessionRecorder, SessionStore
+from coach.session import CueDue, Event, Finished, SegmentEnded, SegmentStarted, Session
 
 from .helpers import timeline
 
@@ -38,6 +41,7 @@ sets = 2
 set_rest = "3s"
 """
 TL = timeline(ROUTINE)
+START = datetime(2026, 11, 18, 7, 0, tzinfo=timezone.utc)
 
 ACTIONS = st.lists(
     st.one_of(
@@ -111,3 +115,68 @@ def test_any_sequence_keeps_the_invariants(actions: list[tuple[str, float]], sto
         elif isinstance(event, CueDue) and event.cue.anchor == "start":
             assert event.cue.id not in run
             run.add(event.cue.id)
+
+
+LOG_ACTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["tick", "pause", "resume", "skip", "back", "done", "more", "less"]),
+        st.floats(min_value=0, max_value=9),
+    ),
+    max_size=50,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(actions=LOG_ACTIONS, ending=st.sampled_from(["stop", "interrupt", "run out"]))
+def test_every_step_has_one_outcome_and_the_log_holds_every_second(
+    actions: list[tuple[str, float]], ending: str
+) -> None:
+    """Any mix of skip / back / pause / +/- / stop: done + skipped + stopped during + not
+    reached = steps, the same in the session and in the log (a real SQLite database), and
+    the logged active + paused time is the time from start to end."""
+    clock = FakeClock(100.0)
+    store = SessionStore.in_memory()
+    recorder = SessionRecorder(store, TL, wall=lambda: START)
+    session = Session(TL)
+    began = clock.now()
+
+    def send(events: list[Event]) -> None:
+        recorder.on_events(events, clock.now())
+
+    send(session.start(began))
+    for action, seconds in actions:
+        now = clock.advance(seconds)
+        match action:
+            case "tick":
+                send(session.tick(now))
+            case "more" | "less":
+                send(session.extend(now, 10 if action == "more" else -10))
+            case _:
+                send(getattr(session, action)(now))
+    if ending != "run out":
+        send(session.stop(clock.now(), interrupted=ending == "interrupt"))
+    for _ in range(5000):  # woken every half second, as the app and plain mode would be
+        if session.is_over:
+            break
+        send(session.resume(clock.now()))
+        send(session.done(clock.now()))
+        send(session.tick(clock.advance(0.5)))
+    assert session.is_over
+    ended = clock.now()
+
+    tally = session.tally(ended)
+    counts = [len(tally.done), len(tally.skipped), len(tally.not_reached)]
+    stopped = 0 if tally.stopped_during is None else 1
+    assert sum(counts) + stopped == len(TL.routine.steps)
+    assert ended - began - 0.5 <= tally.active + tally.paused <= ended - began + 1e-6
+    assert tally.exercise <= tally.planned_exercise + 1e-6
+
+    [record] = store.sessions()
+    assert record.status == tally.ending
+    assert record.steps_total == len(TL.routine.steps)
+    assert (record.steps_completed, record.steps_skipped) == (len(tally.done), len(tally.skipped))
+    assert record.skipped_steps == tuple(s.name for s in tally.skipped)
+    during = tally.stopped_during
+    assert record.stopped_during == (None if during is None else during.name)
+    assert abs(record.active_seconds + record.paused_seconds - (ended - began)) <= 1.0
+    store.close()

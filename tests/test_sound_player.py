@@ -248,3 +248,48 @@ def test_trim_silence_keeps_the_voice_and_a_margin() -> None:
     assert len(trimmed.samples) == 200 + 2 * margin
     assert trimmed.samples[margin] == 5000
     assert len(trim_silence(Sound("quiet", array("h", [0] * 100))).samples) == 0
+
+
+def test_a_slow_device_is_warm_only_once_it_pulls_steadily(
+    fake: tuple[MixingPlayer, FakeDevice], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fake of the slow PulseAudio start: one period as it opens, then a gap, then steady
+    pulls. Only then may a routine's clock start."""
+    player, device = fake
+    moments = iter([0.0, 0.001, 0.002, 1.2, 1.21, 1.22])
+    monkeypatch.setattr("coach.sound.time.monotonic", lambda: next(moments))
+    assert not player.warm and not player.wait_warm(0)
+    device.pull(220)  # the one period it pulls as it opens
+    device.pull(220)  # a prefill at once does not count as playing either
+    device.pull(220)
+    assert not player.wait_warm(0)
+    device.pull(220)  # 1.2 s later, it streams
+    assert player.wait_warm(0) and player.warm
+
+
+def test_plain_mode_waits_for_a_slow_device_within_the_one_bound(tmp_path: Path) -> None:
+    from coach.settings import AUDIO_READY_WAIT
+    from coach.voice_commands import plain_cues
+
+    from .helpers import timeline
+
+    waits: list[float] = []
+
+    class Slow(MixingPlayer):
+        def wait_warm(self, timeout: float) -> bool:
+            waits.append(timeout)
+            return False  # never warms up in time
+
+    notes: list[str] = []
+    plan = timeline(
+        'name = "T"\nprepare = 0\n[[step]]\nname = "A"\nkind = "stretch"\nduration = 1\n'
+    )
+    with plain_cues(
+        plan,
+        speak=False,
+        sounds=True,
+        player_factory=lambda **_: Slow(FakeDevice(), {}),  # type: ignore[arg-type]
+        note=notes.append,
+    ):
+        assert any(line.startswith("Sound: the audio device did not start") for line in notes)
+    assert len(waits) == 1 and 0 < waits[0] <= AUDIO_READY_WAIT

@@ -47,7 +47,7 @@ def test_ctrl_q_during_a_routine_asks_first() -> None:
         await pilot.press("y")
         await pilot.pause()
         [finished] = _events(h, Finished)
-        assert not finished.completed  # type: ignore[attr-defined]
+        assert finished.ending.value == "stopped"  # type: ignore[attr-defined]
         assert h.app.return_code is not None, "yes: stopped, logged, and the app closes"
 
     run(make_app(start=sample_routine()), scenario)

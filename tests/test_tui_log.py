@@ -60,7 +60,7 @@ def test_a_routine_done_in_the_app_is_logged_completed_with_the_ratings(
     assert session.local_day == TODAY
 
 
-def test_stopping_in_the_app_is_logged_as_abandoned_with_what_was_skipped(
+def test_stopping_in_the_app_is_logged_as_stopped_with_where(
     store: SessionStore,
 ) -> None:
     async def scenario(pilot: Pilot[None], h: Harness) -> None:
@@ -71,8 +71,10 @@ def test_stopping_in_the_app_is_logged_as_abandoned_with_what_was_skipped(
 
     _run(make_app(start=sample_routine(), store=store), scenario)
     [session] = store.sessions()
-    assert session.status == "abandoned"
-    assert session.steps_completed == 0 and session.skipped_steps == ("Neck side stretch",)
+    assert session.status == "stopped"
+    # The left side skipped, stopped in the right: the step is the one it was stopped in.
+    assert session.steps_completed == 0 and session.skipped_steps == ()
+    assert session.stopped_during == "Neck side stretch"
 
 
 def test_closing_the_app_mid_routine_logs_it_as_stopped_not_running(
@@ -80,12 +82,28 @@ def test_closing_the_app_mid_routine_logs_it_as_stopped_not_running(
 ) -> None:
     async def scenario(pilot: Pilot[None], h: Harness) -> None:
         h.advance(20.0)
-        h.app.exit()
+        h.app.exit()  # ctrl+q: the person chose to leave
         await pilot.pause()
 
     _run(make_app(start=sample_routine(), store=store), scenario)
     [session] = store.sessions()
-    assert session.status == "abandoned"
+    assert session.status == "stopped"
+    assert session.active_seconds == pytest.approx(20.0)
+
+
+def test_a_closed_terminal_logs_the_routine_as_interrupted_with_its_end(
+    store: SessionStore,
+) -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(20.0)
+        h.app.cut_off()  # what SIGHUP and SIGTERM do
+        await pilot.pause()
+
+    _run(make_app(start=sample_routine(), store=store), scenario)
+    [session] = store.sessions()
+    assert session.status == "interrupted"
+    assert session.ended_utc is not None
+    assert session.stopped_during == "Neck side stretch"
     assert session.active_seconds == pytest.approx(20.0)
 
 
@@ -130,7 +148,7 @@ def seed(store: SessionStore) -> None:
                 feel_after=3,
             )
         )
-    records.append(_session(TODAY - timedelta(days=30), 40, status="abandoned"))
+    records.append(_session(TODAY - timedelta(days=30), 40, status="stopped"))
     store.add(records)
 
 
@@ -233,7 +251,7 @@ def test_ctrl_q_on_the_finish_screen_keeps_the_answers(store: SessionStore) -> N
 
     _run(h, scenario)
     [session] = store.sessions()
-    assert (session.status, session.feel_after, session.note) == ("abandoned", 3, "ok")
+    assert (session.status, session.feel_after, session.note) == ("stopped", 3, "ok")
 
 
 def test_stopping_before_the_audio_came_up_logs_nothing(store: SessionStore) -> None:

@@ -13,10 +13,11 @@ import asyncio
 import concurrent.futures
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from coach.settings import Settings
+from coach.settings import AUDIO_READY_WAIT, Settings
 from coach.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -24,9 +25,9 @@ if TYPE_CHECKING:
     from coach.sound import MixingPlayer, Player, SilentPlayer
     from coach.speech import Speech, VoiceSpec
 
-READY_WAIT = 3.0
+READY_WAIT = AUDIO_READY_WAIT
 """Seconds a routine waits for the audio device and the speech engine before it starts
-without them."""
+without them (the same bound as plain mode's)."""
 
 
 class AppAudio:
@@ -64,15 +65,19 @@ class AppAudio:
             from coach.sound import open_player
             from coach.speech import Speech
 
+            began = time.monotonic()
             player = open_player(bell=self._bell, backends=self._backends)
             speech = Speech()
             speech.start()
+            # Ready means the device pulls sound steadily (a routine's clock starts after
+            # this, so its first cue is not played into a device still waking up).
+            player.wait_warm(READY_WAIT - (time.monotonic() - began))
             with self._lock:
                 if not self._closed:
                     self._player, self._speech = player, speech
                     published = True  # the app's now: close() closes them
             if published:
-                speech.wait_ready(READY_WAIT)
+                speech.wait_ready(max(0.0, READY_WAIT - (time.monotonic() - began)))
         finally:
             if not published:
                 if speech is not None:

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from coach.durations import format_clock
-from coach.session import Outcome
+from coach.outcome import Ending
 from coach.text import plural
 from coach.tui.player import RunResult
 from coach.tui.widgets import FeelScale
@@ -23,25 +23,38 @@ Rate = Callable[[int | None, str | None], None]
 
 
 def summary_lines(result: RunResult) -> list[str]:
-    """What the finish screen says about the routine that just ended."""
-    steps = result.steps
-    done = [s for s in steps if s.outcome is Outcome.COMPLETED]
-    skipped = [s for s in steps if s.outcome is Outcome.SKIPPED]
+    """What the finish screen says about the routine that just ended: the session's own
+    tally, by the rule the log and plain mode use (:mod:`coach.outcome`)."""
+    tally = result.tally
+    steps = tally.steps
     lines = [
-        f"{format_clock(result.active)} of exercise · "
-        f"{len(done)} of {plural(len(steps), 'step')} done"
-        + (f" · paused {format_clock(result.paused)}" if result.paused >= 1 else "")
+        f"{format_clock(tally.active)} of exercise · "
+        f"{len(tally.done)} of {plural(len(steps), 'step')} done"
+        + (f" · paused {format_clock(tally.paused)}" if tally.paused >= 1 else "")
     ]
-    if skipped:
-        lines.append("skipped: " + ", ".join(s.name for s in skipped))
-    if not result.completed:
-        during = result.stopped_in
-        if during is not None and steps[during].outcome is None:
-            lines.append(f"stopped during: {steps[during].name}")
-        left = [s for i, s in enumerate(steps) if s.outcome is None and i != during]
-        if left:
-            lines.append(f"not reached: {len(left)} step{'s' if len(left) != 1 else ''}")
+    if tally.skipped:
+        lines.append("skipped: " + ", ".join(s.name for s in tally.skipped))
+    if tally.stopped_during is not None:
+        lines.append(f"stopped during: {tally.stopped_during.name}")
+    left = tally.not_reached
+    if left:
+        lines.append(f"not reached: {len(left)} step{'s' if len(left) != 1 else ''}")
+    if tally.ending is Ending.PARTIAL:
+        # Only said when it matters: WELL DONE already says a routine counted (and at
+        # 40x12 the back-feel scale needs the room).
+        lines.append(
+            f"{format_clock(tally.exercise)} of {format_clock(tally.planned_exercise)} "
+            "exercise done: at least half counts as completed, and for your streak"
+        )
     return lines
+
+
+TITLES = {
+    Ending.COMPLETED: "WELL DONE",
+    Ending.PARTIAL: "THE END",
+    Ending.STOPPED: "STOPPED",
+    Ending.INTERRUPTED: "INTERRUPTED",
+}
 
 
 class FinishScreen(Screen[str]):
@@ -75,7 +88,8 @@ class FinishScreen(Screen[str]):
         name = result.timeline.routine.name
         with Vertical(id="finish"):
             yield Static(name, id="finish-routine", markup=False)
-            yield Static("WELL DONE" if result.completed else "STOPPED", id="finish-title")
+            title = TITLES[result.tally.ending] if result.tally.ending else "STOPPED"
+            yield Static(title, id="finish-title")
             yield Static("\n".join(summary_lines(result)), id="finish-summary", markup=False)
             if self._ask:
                 before = f"  (before: {self._before})" if self._before is not None else ""

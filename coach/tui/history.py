@@ -117,10 +117,6 @@ class HeatMap(Widget):
         return text
 
 
-def _status(status: str) -> str:
-    return {"completed": "done", "abandoned": "stopped"}.get(status, status)
-
-
 def recent_lines(summary: Summary) -> list[str]:
     """The latest sessions, one line each: when, what, how long, how it ended, how it felt."""
     lines = []
@@ -134,7 +130,7 @@ def recent_lines(summary: Summary) -> list[str]:
         lines.append(
             f"{when}  {fit(printable(record.routine_name), 24)} "
             f"{format_clock(record.active_seconds):>6}"
-            f"  {_status(record.status)}{feel}"
+            f"  {record.status}{feel}"
         )
     return lines or ["No sessions yet: pick a routine and press enter."]
 

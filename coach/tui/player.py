@@ -10,7 +10,7 @@ to look: time itself always comes from the clock, so a late wake-up never drifts
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -23,9 +23,10 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from coach.clock import Clock
+from coach.outcome import Tally
 from coach.plain import Listener
 from coach.player_view import Mode, PlayerView, player_view, seconds_to_next_change
-from coach.session import CueDue, Event, Finished, Session, State, StepResult
+from coach.session import CueDue, Event, Finished, Session, State
 from coach.showing import printable
 from coach.timeline import CLOCK_KINDS, Timeline
 from coach.tui.bigclock import BigClock
@@ -42,16 +43,15 @@ NOTICE_SECONDS = 12.0
 
 @dataclass(frozen=True)
 class RunResult:
-    """How a routine went, for the finish screen."""
+    """How a routine went, for the finish screen: the session's own tally."""
 
     timeline: Timeline
-    completed: bool
-    active: float
-    """Active seconds, pauses excluded."""
-    paused: float
-    steps: list[StepResult] = field(default_factory=list)
-    stopped_in: int | None = None
-    """The 0-based step it was stopped in, if it was stopped."""
+    tally: Tally
+
+    @property
+    def completed(self) -> bool:
+        """Run to its end with enough of it done (see :mod:`coach.outcome`)."""
+        return self.tally.completed
 
 
 class PlayerScreen(Screen[RunResult]):
@@ -185,11 +185,18 @@ class PlayerScreen(Screen[RunResult]):
             if self.session.state is State.PAUSED:
                 self._command(self.session.resume)
 
+    def interrupt(self) -> None:
+        """The routine is cut off (the terminal closed, SIGTERM): the log gets its end,
+        interrupted, with every second up to now."""
+        if self.session.state in (State.RUNNING, State.PAUSED):
+            now = self._clock.now()
+            self._tell_listeners(self.session.stop(now, interrupted=True), now)
+
     def on_unmount(self) -> None:
         self._stop_timer()
         if self.session.state in (State.RUNNING, State.PAUSED):
-            # The app is closing mid-routine (ctrl+q, a closed terminal): tell the log it
-            # was stopped, rather than leave it to be found interrupted.
+            # The app is closing mid-routine by the person's choice (ctrl+q): a stop, logged
+            # with its progress, rather than left to be found interrupted.
             now = self._clock.now()
             self._tell_listeners(self.session.stop(now), now)
         if self._cues is not None:
@@ -258,12 +265,16 @@ class PlayerScreen(Screen[RunResult]):
 
     def _schedule(self, now: float) -> None:
         self._stop_timer()
-        if self.session.state is not State.RUNNING:
-            return  # paused: nothing changes until a key is pressed
-        delay = seconds_to_next_change(self.session.position(now))
         deadline = self.session.next_deadline()
-        if deadline is not None:
-            delay = min(delay, max(0.0, deadline - now))
+        if self.session.state is State.PAUSED and deadline is not None:
+            # Nothing on screen changes while paused, but the log's progress note is due.
+            delay = max(0.0, deadline - now)
+        elif self.session.state is not State.RUNNING:
+            return
+        else:
+            delay = seconds_to_next_change(self.session.position(now))
+            if deadline is not None:
+                delay = min(delay, max(0.0, deadline - now))
         # A hair past the moment, so the clock has surely reached it when we look.
         self._timer = self.set_timer(delay + 0.002, self.sync, name="player-clock")
 
@@ -400,7 +411,7 @@ class PlayerScreen(Screen[RunResult]):
         def answered(stop: bool | None) -> None:
             self._asking = False
             if not stop:
-                return
+                return  # closing the question resumes the routine if it was running
             if self.session.state is State.READY:
                 # Stopped before it began (still waiting for the audio): nothing to log.
                 if then_quit:
@@ -439,17 +450,7 @@ class PlayerScreen(Screen[RunResult]):
             # Let the closing words and chime play out; the next routine makes its own.
             cues, self._cues = self._cues, None
             self.app.set_timer(4.0, cues.close)
-        now = self._clock.now()
-        result = RunResult(
-            timeline=self.timeline,
-            completed=self.session.state is State.FINISHED,
-            active=self.session.active_time(now),
-            paused=self.session.paused_seconds,
-            steps=self.session.results(),
-            stopped_in=None
-            if self.session.state is State.FINISHED
-            else self.session.segment.step_index,
-        )
+        result = RunResult(self.timeline, self.session.tally(self._clock.now()))
         if not self.is_active:
             # It ended under the help or a question: the finish comes when that closes.
             self._ended = result
