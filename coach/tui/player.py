@@ -119,7 +119,9 @@ class PlayerScreen(Screen[RunResult]):
                 yield Static(id="detail")
             yield Static(id="instructions")
             # The countdown takes the room the lines above and below leave it.
-            yield BigClock(id="digits")
+            clock = BigClock(id="digits")
+            clock.breathing = not self.has_class("-short")
+            yield clock
             yield Bar(id="segment-bar")
             yield Static(id="caption")
             yield Static(id="next")
@@ -204,6 +206,10 @@ class PlayerScreen(Screen[RunResult]):
         self.set_class(size.width < 60, "-narrow")
         self.set_class(size.height < 20, "-short")
         self.set_class(size.height < 14, "-tiny")
+        if self.is_mounted:
+            clock = self.query_one("#digits", BigClock)
+            clock.breathing = not self.has_class("-short")
+            clock.refresh()
 
     # -- the clock ------------------------------------------------------------------------
 
