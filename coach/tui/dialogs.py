@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.padding import Padding
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
@@ -70,6 +71,19 @@ PICK_KEYS = (
 )
 
 
+def key_table(keys: tuple[tuple[str, str], ...]) -> Table:
+    """Keys right-aligned, each one's words beside it; words that start indented (the keys
+    under another) keep the indent on every line they wrap to."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column()
+    for key, what in keys:
+        words = what.lstrip(" ")
+        indent = len(what) - len(words)
+        table.add_row(key, Padding(words, (0, 0, 0, indent)) if indent else words)
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     """What every key of a screen does."""
 
@@ -85,11 +99,7 @@ class HelpScreen(ModalScreen[None]):
         self._note = note
 
     def compose(self) -> ComposeResult:
-        keys = Table.grid(padding=(0, 2))
-        keys.add_column(justify="right", no_wrap=True)
-        keys.add_column()
-        for key, what in self._keys:
-            keys.add_row(key, what)
+        keys = key_table(self._keys)
         # It scrolls (arrows, page keys) where the terminal is too short for it all.
         with VerticalScroll(classes="dialog"):
             yield Static("Keys", classes="dialog-title")
