@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from coach.tui.dialogs import HelpScreen
 from tests.test_tui import run
-from tests.tui_helpers import Harness, make_app
+from tests.tui_helpers import Harness, make_app, sample_routine
 
 
 def test_the_keys_under_tab_wrap_under_their_own_words() -> None:
@@ -30,3 +30,17 @@ def test_the_keys_under_tab_wrap_under_their_own_words() -> None:
             assert follow[column] != " ", (width, lines)
 
     run(make_app(), scenario)
+
+
+def test_the_palette_has_one_help_and_its_quit_says_it_asks_first() -> None:
+    for start in (None, sample_routine()):
+
+        async def scenario(pilot: Pilot[None], h: Harness) -> None:
+            commands = {c.title: c.help for c in h.app.get_system_commands(h.app.screen)}
+            # coach's own help (it pauses a routine), not a second list of keys beside it
+            assert "Help" in commands, commands
+            assert not any("available keys" in what for what in commands.values()), commands
+            assert "as soon as possible" not in commands["Quit"]
+            assert "ctrl+q" in commands["Quit"]
+
+        run(make_app(start=start), scenario)
