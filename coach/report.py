@@ -103,11 +103,14 @@ def preview(routine: Routine, room: int = 40) -> str:
     lines.append("")
     longest = max(len(step.name) for step in routine.steps)
     times = max(len(short_step_time(step)) for step in routine.steps)
-    # number, name, kind and time, with a space between each
-    width = max(12, min(longest, room - 3 - 1 - 9 - 1 - times))
+    kinds = max(len(step.kind) for step in routine.steps)
+    # number, name, kind and time; two spaces after the name, so it never runs into the kind
+    width = max(12, min(longest, room - 3 - 2 - kinds - 1 - times))
     for step in routine.steps:
         name = step.name if len(step.name) <= width else step.name[: width - 1] + "…"
-        lines.append(f"{step.number:>2} {name:<{width}} {step.kind:<9} {short_step_time(step)}")
+        lines.append(
+            f"{step.number:>2} {name:<{width}}  {step.kind:<{kinds}} {short_step_time(step)}"
+        )
     if routine.source:
         lines.append("")
         lines.extend(f"source: {source}" for source in routine.source)

@@ -44,3 +44,18 @@ def test_the_palette_has_one_help_and_its_quit_says_it_asks_first() -> None:
             assert "ctrl+q" in commands["Quit"]
 
         run(make_app(start=start), scenario)
+
+
+def test_the_preview_keeps_two_spaces_between_a_step_name_and_its_kind() -> None:
+    from coach.catalog import discover
+    from coach.report import preview
+
+    for entry in discover():
+        assert entry.routine is not None
+        for room in (38, 62):
+            lines = preview(entry.routine, room).splitlines()
+            for step in entry.routine.steps:
+                line = next(line for line in lines if line.startswith(f"{step.number:>2} "))
+                before_kind = line[: line.rindex(f" {step.kind}") + 1]
+                assert before_kind.endswith("  "), (room, line)
+                assert len(line) <= room, (room, line)
