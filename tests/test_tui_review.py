@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from coach.tui.dialogs import HelpScreen
+from coach.tui.player import PlayerScreen
 from tests.test_tui import run
 from tests.tui_helpers import Harness, make_app, sample_routine
 
@@ -59,3 +61,18 @@ def test_the_preview_keeps_two_spaces_between_a_step_name_and_its_kind() -> None
                 before_kind = line[: line.rindex(f" {step.kind}") + 1]
                 assert before_kind.endswith("  "), (room, line)
                 assert len(line) <= room, (room, line)
+
+
+def test_typing_a_name_and_enter_at_once_starts_that_routine() -> None:
+    """A fast typist (or a paste) sends the letters and Enter before the list has redrawn."""
+
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        for key in "desk":
+            h.app.post_message(events.Key(key, key))
+        h.app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(h.app.screen, PlayerScreen), type(h.app.screen).__name__
+        assert h.player.timeline.routine.name == "Desk-break posture reset"
+
+    run(make_app(), scenario)

@@ -87,6 +87,8 @@ class PickScreen(Screen[None]):
         self._stamp_seen = stamp()
         self.tag: str | None = None
         self._shown: list[Entry] = []
+        self._filled: tuple[str, str | None] = ("", None)
+        """The filter's words and tag the list shows."""
         self._fresh = True
         """Not yet shown: the first resume needs no reload."""
         self._load()
@@ -162,6 +164,7 @@ class PickScreen(Screen[None]):
 
     def _refill(self) -> None:
         words = self.query_one("#filter", Input).value
+        self._filled = (words, self.tag)
         self._shown = [e for e in self.entries if matches(e, words, self.tag)]
         options = self.query_one("#routines", OptionList)
         options.clear_options()
@@ -312,6 +315,20 @@ class PickScreen(Screen[None]):
     # -- leaving --------------------------------------------------------------------------
 
     def action_start(self) -> None:
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.has_focus:
+            # Enter is a priority key: it comes before the letters typed just ahead of it
+            # have reached the filter. Start once they have, with the list they make.
+            filter_box.call_later(self._start_filtered)
+        else:
+            self._start()
+
+    def _start_filtered(self) -> None:
+        if self._filled != (self.query_one("#filter", Input).value, self.tag):
+            self._refill()
+        self._start()
+
+    def _start(self) -> None:
         if not self.is_active:
             return
         entry = self.current
