@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from coach.tui.dialogs import HelpScreen
 from coach.tui.player import PlayerScreen
+from coach.tui.widgets import KeyBar
 from tests.test_tui import run
 from tests.tui_helpers import Harness, make_app, sample_routine
 
@@ -76,3 +77,19 @@ def test_typing_a_name_and_enter_at_once_starts_that_routine() -> None:
         assert h.player.timeline.routine.name == "Desk-break posture reset"
 
     run(make_app(), scenario)
+
+
+def test_the_key_bar_says_space_resumes_while_paused() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(6.4)
+        await pilot.pause()
+        bar = h.player.query_one(KeyBar)
+        assert "space pause" in str(bar.render())
+        await pilot.press("space")
+        await pilot.pause()
+        assert "space resume" in str(bar.render())
+        await pilot.press("space")
+        await pilot.pause()
+        assert "space pause" in str(bar.render())
+
+    run(make_app(start=sample_routine()), scenario)

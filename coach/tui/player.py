@@ -131,7 +131,13 @@ class PlayerScreen(Screen[RunResult]):
         yield Bar(id="routine-bar")
         # The palette (ctrl+p) still works and the help lists it; its footer slot goes to
         # the routine's own keys, which matter more.
-        yield KeyBar(keep=("toggle_pause", "done", "quit_routine", "help"))
+        yield KeyBar(keep=("toggle_pause", "done", "quit_routine", "help"), describe=self._key_word)
+
+    def _key_word(self, binding: Binding) -> str:
+        """The footer's word for a key: space resumes while paused."""
+        if binding.action == "toggle_pause" and self.session.state is State.PAUSED:
+            return "resume"
+        return binding.description
 
     def on_mount(self) -> None:
         for line in self._notices:
