@@ -12,7 +12,8 @@ from coach.tui.dialogs import HelpScreen
 from coach.tui.player import PlayerScreen
 from coach.tui.widgets import KeyBar
 from tests.test_tui import run
-from tests.tui_helpers import Harness, make_app, sample_routine
+from tests.helpers import routine
+from tests.tui_helpers import TEST_ROUTINE, Harness, make_app, sample_routine
 
 
 def test_the_keys_under_tab_wrap_under_their_own_words() -> None:
@@ -93,3 +94,20 @@ def test_the_key_bar_says_space_resumes_while_paused() -> None:
         assert "space pause" in str(bar.render())
 
     run(make_app(start=sample_routine()), scenario)
+
+
+def test_paused_in_the_top_line_is_whole_or_left_to_the_banner() -> None:
+    long_name = TEST_ROUTINE.replace('name = "Test routine"', 'name = "Desk-break posture reset"')
+    for size in ((60, 20), (70, 24), (80, 24)):
+
+        async def scenario(pilot: Pilot[None], h: Harness) -> None:
+            h.advance(6.4)
+            await pilot.press("space")
+            await pilot.pause()
+            name = h.player.query_one("#routine-name")
+            shown = str(name.render())
+            assert shown.startswith("Desk-break posture reset")
+            assert len(shown) <= name.region.width, shown
+            assert not shown.rstrip().endswith("·"), shown
+
+        run(make_app(start=routine(long_name, routine_id="long")), scenario, size=size)

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from coach.cues import Cues
 
 
+WHERE_WIDTH = 26
+"""Columns of the top line's step and time left, wide (see coach.tcss ``#where``)."""
+
 NOTICE_SECONDS = 12.0
 """How long a notice ("No sound: ...") stays in its line."""
 
@@ -203,7 +206,7 @@ class PlayerScreen(Screen[RunResult]):
     def on_resize(self, event: events.Resize) -> None:
         narrow = self.has_class("-narrow")
         self._fit(event.size)
-        if narrow != self.has_class("-narrow"):
+        if narrow != self.has_class("-narrow") or self.session.state is State.PAUSED:
             self._repaint()
 
     def _fit(self, size: Size) -> None:
@@ -294,8 +297,11 @@ class PlayerScreen(Screen[RunResult]):
             banner = "PAUSED · space to resume" if view.paused else ""
             q("#paused-banner", Static).update(banner)
         narrow = self.has_class("-narrow")
-        # Narrow, the banner says PAUSED and the name keeps its room.
+        # Where the name leaves no room for it (always when narrow), the banner says PAUSED
+        # and the name keeps its room.
         paused = "  ·  PAUSED" if view.paused and not narrow else ""
+        if len(view.routine_name + paused) > self.app.size.width - 2 - WHERE_WIDTH:
+            paused = ""
         self._put("#routine-name", view.routine_name + paused)
         # Fixed in size (see coach.tcss): its ticking seconds need no layout pass.
         where = view.left_text if narrow else f"{view.step_text} · {view.left_text}"
