@@ -11,8 +11,8 @@ from textual.widgets import Static
 from coach.tui.dialogs import HelpScreen
 from coach.tui.player import PlayerScreen
 from coach.tui.widgets import KeyBar
-from tests.test_tui import run
 from tests.helpers import routine
+from tests.test_tui import run
 from tests.tui_helpers import TEST_ROUTINE, Harness, make_app, sample_routine
 
 
