@@ -111,3 +111,16 @@ def test_paused_in_the_top_line_is_whole_or_left_to_the_banner() -> None:
             assert not shown.rstrip().endswith("·"), shown
 
         run(make_app(start=routine(long_name, routine_id="long")), scenario, size=size)
+
+
+def test_the_key_bar_says_m_unmutes_once_the_voice_is_off() -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        h.advance(6.4)
+        await pilot.pause()
+        bar = h.player.query_one(KeyBar)
+        assert "m mute" in str(bar.render())
+        await pilot.press("m")
+        await pilot.pause()
+        assert "m unmute" in str(bar.render())
+
+    run(make_app(start=sample_routine()), scenario)

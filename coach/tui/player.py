@@ -137,9 +137,11 @@ class PlayerScreen(Screen[RunResult]):
         yield KeyBar(keep=("toggle_pause", "done", "quit_routine", "help"), describe=self._key_word)
 
     def _key_word(self, binding: Binding) -> str:
-        """The footer's word for a key: space resumes while paused."""
+        """The footer's word for a key: space resumes while paused, m unmutes."""
         if binding.action == "toggle_pause" and self.session.state is State.PAUSED:
             return "resume"
+        if binding.action == "toggle_voice" and not self.voice:
+            return "unmute"
         return binding.description
 
     def on_mount(self) -> None:
