@@ -85,3 +85,17 @@ def test_a_mid_sized_terminal_with_a_notice_keeps_large_digits() -> None:
         assert h.player.query_one("#next").region.bottom <= bar.y
 
     run(make_app(start=routine(LONG_THEN_SHORT, routine_id="captions")), scenario, size=(60, 20))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (60, 20)])
+def test_the_digits_keep_their_size_from_work_to_rest_and_back(size: tuple[int, int]) -> None:
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        rows = {}
+        steps = ((6.4, "neck stretch"), (18.6, "rest"), (5.0, "glute bridge, open"))
+        for at, kind in steps:
+            h.advance(at)
+            await pilot.pause()
+            rows[h.clock.now(), kind] = _rows(h)
+        assert len(set(rows.values())) == 1, (size, rows)
+
+    run(make_app(start=sample_routine()), scenario, size=size)

@@ -9,6 +9,7 @@ to look: time itself always comes from the clock, so a late wake-up never drifts
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
@@ -145,6 +146,7 @@ class PlayerScreen(Screen[RunResult]):
         return binding.description
 
     def on_mount(self) -> None:
+        self._reserve_instructions(self.app.size)
         for line in self._notices:
             self._notice(line)
         self._paint(self._clock.now())
@@ -217,10 +219,25 @@ class PlayerScreen(Screen[RunResult]):
         self.set_class(size.width < 60, "-narrow")
         self.set_class(size.height < 20, "-short")
         self.set_class(size.height < 14, "-tiny")
+        self._reserve_instructions(size)
         if self.is_mounted:
             clock = self.query_one("#digits", BigClock)
             clock.breathing = not self.has_class("-short")
             clock.refresh()
+
+    def _reserve_instructions(self, size: Size) -> None:
+        """Keep the room of the routine's longest instructions on every segment (rest and
+        get ready too), so the countdown keeps one size from step to step."""
+        if not self.is_mounted:
+            return
+        narrow, short, tiny = (self.has_class(c) for c in ("-narrow", "-short", "-tiny"))
+        width = max(1, size.width - (2 if narrow else 4))
+        most = 1 if tiny else 2 if short else 4
+        longest = max(
+            (len(textwrap.wrap(s.instructions, width)) for s in self.timeline.segments),
+            default=0,
+        )
+        self.query_one("#instructions", Static).styles.min_height = min(longest, most)
 
     # -- the clock ------------------------------------------------------------------------
 
