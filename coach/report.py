@@ -106,7 +106,12 @@ def preview(routine: Routine, room: int = 40) -> str:
     kinds = max(len(step.kind) for step in routine.steps)
     # number, name, kind and time; two spaces after the name, so it never runs into the kind
     width = max(12, min(longest, room - 3 - 2 - kinds - 1 - times))
+    columns = width >= longest or room >= 40
     for step in routine.steps:
+        if not columns:  # too narrow: each name whole, its kind and time under it
+            lines.append(f"{step.number:>2} {step.name}")
+            lines.append(f"   {step.kind} · {short_step_time(step)}")
+            continue
         name = step.name if len(step.name) <= width else step.name[: width - 1] + "…"
         lines.append(
             f"{step.number:>2} {name:<{width}}  {step.kind:<{kinds}} {short_step_time(step)}"

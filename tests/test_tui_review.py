@@ -51,12 +51,13 @@ def test_the_palette_has_one_help_and_its_quit_says_it_asks_first() -> None:
 
 
 def test_the_preview_keeps_two_spaces_between_a_step_name_and_its_kind() -> None:
+    """In columns from 40 up; narrower, each name is whole on its own line."""
     from coach.catalog import discover
     from coach.report import preview
 
     for entry in discover():
         assert entry.routine is not None
-        for room in (38, 62):
+        for room in (40, 62):
             lines = preview(entry.routine, room).splitlines()
             for step in entry.routine.steps:
                 line = next(line for line in lines if line.startswith(f"{step.number:>2} "))
@@ -124,3 +125,40 @@ def test_the_key_bar_says_m_unmutes_once_the_voice_is_off() -> None:
         assert "m unmute" in str(bar.render())
 
     run(make_app(start=sample_routine()), scenario)
+
+
+def test_at_40x12_the_steps_of_a_routine_are_one_key_away() -> None:
+    """The preview beside the list needs 70 columns; narrower, → shows it over the list."""
+
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        pick = h.app.screen
+        for key in "desk":
+            await pilot.press(key)
+        await pilot.press("right")
+        await pilot.pause()
+        shown = h.app.screen
+        assert shown is not pick, "→ shows the routine's steps"
+        words = " ".join(str(w.content) for w in shown.query(Static))
+        assert "Chin tucks" in words and "Seated back extension" in words
+        await pilot.press("escape")
+        await pilot.pause()
+        assert h.app.screen is pick
+        await pilot.press("tab", "right")
+        await pilot.pause()
+        assert h.app.screen is not pick, "and from the list"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert h.app.screen is pick
+
+    run(make_app(), scenario, size=(40, 12))
+
+
+def test_a_narrow_preview_shows_every_step_name_whole() -> None:
+    from coach.catalog import discover
+    from coach.report import preview
+
+    for entry in discover():
+        assert entry.routine is not None
+        text = preview(entry.routine, 32)
+        for step in entry.routine.steps:
+            assert step.name in text

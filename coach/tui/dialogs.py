@@ -65,6 +65,7 @@ PICK_KEYS = (
     ("t", "  only one tag: morning, desk, cool-down, back, massage, strength"),
     ("h", "  history: your sessions, streaks and how your back felt"),
     ("/", "  back to the filter (or just type)"),
+    ("→", "the routine's steps, where the list leaves no room beside it"),
     ("? f1", "this help"),
     ("q ctrl+q", "quit"),
     ("ctrl+p", "every command, searchable"),
@@ -108,6 +109,31 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(self._note, classes="dialog-note")
             yield Static("Move gently. Stop and ease off if anything hurts.", classes="dialog-note")
             yield Static("escape close", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        if self.is_active:
+            self.dismiss(None)
+
+
+class TextScreen(ModalScreen[None]):
+    """A page of words over the screen (a routine's steps where the list leaves no room for
+    them beside it); it scrolls where the terminal is short."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,left,enter", "close", "close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self._title = title
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(self._title, classes="dialog-title")
+            yield Static(self._text)
+            yield Static("escape back", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

@@ -260,7 +260,10 @@ class PickScreen(Screen[None]):
         if filter_box.has_focus:
             moves = {"down": "cursor_down", "up": "cursor_up", "pagedown": "page_down"}
             moves["pageup"] = "page_up"
-            if event.key in moves:
+            at_end = filter_box.cursor_position >= len(filter_box.value)
+            if event.key == "right" and at_end and self._show_steps():
+                event.stop()
+            elif event.key in moves:
                 # The cursor moves through the list while the typing stays in the filter.
                 getattr(options, f"action_{moves[event.key]}")()
                 event.stop()
@@ -272,6 +275,9 @@ class PickScreen(Screen[None]):
                 else:
                     options.focus()
                 event.stop()
+            return
+        if event.key == "right" and self._show_steps():
+            event.stop()
             return
         # In the list, a letter that is not one of its keys goes back to filtering.
         character = event.character
@@ -289,6 +295,20 @@ class PickScreen(Screen[None]):
             self.tag = None
             self._refill()
             event.stop()
+
+    def _show_steps(self) -> bool:
+        """Narrow, the preview has no room beside the list: show it over it. Whether it did."""
+        entry = self.current
+        if not self.has_class("-narrow") or entry is None:
+            return False
+        from coach.tui.dialogs import TextScreen
+
+        if entry.routine is None:  # its problems, as the preview has them
+            text = str(self.query_one("#preview", Static).content)
+        else:  # the dialog's room: its border, padding and a scroll bar
+            text = preview(entry.routine, min(70, self.app.size.width) - 2 - 4 - 2)
+        self.app.push_screen(TextScreen(entry.name, text))
+        return True
 
     @property
     def _list_keys(self) -> set[str]:
