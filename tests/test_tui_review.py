@@ -162,3 +162,31 @@ def test_a_narrow_preview_shows_every_step_name_whole() -> None:
         text = preview(entry.routine, 32)
         for step in entry.routine.steps:
             assert step.name in text
+
+
+def test_at_40x12_the_finish_screen_questions_are_in_sight() -> None:
+    from coach.settings import Settings
+    from coach.tui.finish import FinishScreen
+    from coach.tui.widgets import FeelScale
+
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        await pilot.press("escape")  # no answer before
+        await pilot.pause()
+        await pilot.press("q", "y")
+        await pilot.pause()
+        finish = h.app.screen
+        assert isinstance(finish, FinishScreen)
+        scale = finish.query_one(FeelScale)
+        assert scale.has_focus
+        assert scale.region.height >= 1 and scale.region.bottom <= 11, scale.region
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        note = finish.query_one("#note")
+        assert note.has_focus
+        assert note.region.height >= 1 and note.region.bottom <= 11, note.region
+
+    run(
+        make_app(start=sample_routine(), settings=Settings(ask_back_feel=True)),
+        scenario,
+        size=(40, 12),
+    )
