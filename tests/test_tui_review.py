@@ -190,3 +190,23 @@ def test_at_40x12_the_finish_screen_questions_are_in_sight() -> None:
         scenario,
         size=(40, 12),
     )
+
+
+def test_at_40x12_the_question_before_shows_its_keys() -> None:
+    from coach.settings import Settings
+    from coach.tui.dialogs import FeelScreen
+
+    async def scenario(pilot: Pilot[None], h: Harness) -> None:
+        question = h.app.screen
+        assert isinstance(question, FeelScreen)
+        keys = question.query_one(".dialog-keys")
+        box = question.query_one(".dialog")
+        assert keys.region.height >= 1, keys.region
+        assert keys.region.bottom <= box.region.bottom - 1, (keys.region, box.region)
+        assert "escape skip" in str(keys.render())
+
+    run(
+        make_app(start=sample_routine(), settings=Settings(ask_back_feel=True)),
+        scenario,
+        size=(40, 12),
+    )

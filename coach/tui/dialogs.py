@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from rich.padding import Padding
 from rich.table import Table
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -160,7 +160,15 @@ class FeelScreen(ModalScreen[int | None]):
             yield Static("← → or 0-9  enter choose   escape skip", classes="dialog-keys")
 
     def on_mount(self) -> None:
+        self._fit(self.app.size.height)
         self.query_one(FeelScale).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        # At 40x12 the box gives up its blank rows, so its keys stay on screen.
+        self.set_class(height < 14, "-short")
 
     @on(FeelScale.Chosen)
     def _chosen(self, event: FeelScale.Chosen) -> None:
