@@ -364,7 +364,18 @@ class CoachApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         titles: set[str] = set()
+        own_help = any(
+            not isinstance(b, tuple) and b.show and b.description == "help" for b in screen.BINDINGS
+        )
         for command in super().get_system_commands(screen):
+            if command.title == "Keys" and own_help:
+                continue  # Textual's key panel beside coach's help, which pauses a routine
+            if command.title == "Quit":
+                command = SystemCommand(
+                    "Quit",
+                    "Close coach (asks first during a routine) · key: ctrl+q",
+                    command.callback,
+                )
             titles.add(command.title)
             yield command
         for binding in screen.BINDINGS:

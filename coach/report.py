@@ -117,14 +117,19 @@ def preview(routine: Routine, room: int = 40) -> str:
     lines.append("")
     longest = max(len(step.name) for step in routine.steps)
     times = max(len(short_step_time(step)) for step in routine.steps)
-    # number, name, kind and time, with a space between each; where the names would be cut,
-    # the kind gives way first (the name says what to do, the kind only what sort it is)
-    with_kind = room - 3 - 1 - 9 - 1 - times >= longest
-    width = max(12, min(longest, room - 3 - 1 - (10 if with_kind else 0) - times))
+    kinds = max(len(step.kind) for step in routine.steps)
+    # number, name, kind and time; two spaces after the name, so it never runs into the kind
+    width = max(12, min(longest, room - 3 - 2 - kinds - 1 - times))
+    columns = width >= longest or room >= 40
     for step in routine.steps:
+        if not columns:  # too narrow: each name whole, its kind and time under it
+            lines.append(f"{step.number:>2} {step.name}")
+            lines.append(f"   {step.kind} · {short_step_time(step)}")
+            continue
         name = step.name if len(step.name) <= width else step.name[: width - 1] + "…"
-        kind = f"{step.kind:<9} " if with_kind else ""
-        lines.append(f"{step.number:>2} {name:<{width}} {kind}{short_step_time(step)}")
+        lines.append(
+            f"{step.number:>2} {name:<{width}}  {step.kind:<{kinds}} {short_step_time(step)}"
+        )
     if routine.source:
         lines.append("")
         lines.extend(f"source: {source}" for source in routine.source)

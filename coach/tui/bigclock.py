@@ -110,13 +110,22 @@ class BigClock(Widget):
     value: reactive[str] = reactive("", layout=False)
     """The time shown, ``m:ss``."""
 
+    breathing = True
+    """Keep a blank row above and below the digits, unless that would leave them one line
+    where they fit larger without (the player turns it off on short terminals)."""
+
     def update(self, value: str) -> None:
         """Show ``value``."""
         self.value = value
 
     def render_lines_text(self) -> list[str]:
         """The lines drawn at the widget's present size."""
-        return clock_lines(self.value, self.size.width, self.size.height)
+        width, height = self.size
+        if self.breathing and height > 2:
+            lines = clock_lines(self.value, width, height - 2)
+            if len(lines) > 1:
+                return lines
+        return clock_lines(self.value, width, height)
 
     def render(self) -> Text:
         lines = self.render_lines_text()

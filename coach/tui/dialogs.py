@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.padding import Padding
 from rich.table import Table
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -65,6 +66,7 @@ PICK_KEYS = (
     ("t", "  only one tag: morning, desk, cool-down, back, massage, strength"),
     ("h", "  history: your sessions, streaks and how your back felt"),
     ("/", "  back to the filter (or just type)"),
+    ("→", "the routine's steps, where the list leaves no room beside it"),
     ("ctrl+e", "edit the routine in your editor (a built-in is copied first)"),
     ("ctrl+n", "write a new routine in your editor"),
     ("ctrl+r", "break reminders on or off (the header shows the next one)"),
@@ -72,6 +74,19 @@ PICK_KEYS = (
     ("q ctrl+q", "quit"),
     ("ctrl+p", "every command, searchable"),
 )
+
+
+def key_table(keys: tuple[tuple[str, str], ...]) -> Table:
+    """Keys right-aligned, each one's words beside it; words that start indented (the keys
+    under another) keep the indent on every line they wrap to."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column()
+    for key, what in keys:
+        words = what.lstrip(" ")
+        indent = len(what) - len(words)
+        table.add_row(key, Padding(words, (0, 0, 0, indent)) if indent else words)
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
@@ -89,11 +104,7 @@ class HelpScreen(ModalScreen[None]):
         self._note = note
 
     def compose(self) -> ComposeResult:
-        keys = Table.grid(padding=(0, 2))
-        keys.add_column(justify="right", no_wrap=True)
-        keys.add_column()
-        for key, what in self._keys:
-            keys.add_row(key, what)
+        keys = key_table(self._keys)
         # It scrolls (arrows, page keys) where the terminal is too short for it all.
         with VerticalScroll(classes="dialog"):
             yield Static("Keys", classes="dialog-title")
@@ -102,6 +113,31 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(self._note, classes="dialog-note")
             yield Static("Move gently. Stop and ease off if anything hurts.", classes="dialog-note")
             yield Static("escape close", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        if self.is_active:
+            self.dismiss(None)
+
+
+class TextScreen(ModalScreen[None]):
+    """A page of words over the screen (a routine's steps where the list leaves no room for
+    them beside it); it scrolls where the terminal is short."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,left,enter", "close", "close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self._title = title
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(self._title, classes="dialog-title")
+            yield Static(self._text)
+            yield Static("escape back", classes="dialog-keys")
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
@@ -128,7 +164,15 @@ class FeelScreen(ModalScreen[int | None]):
             yield Static("← → or 0-9  enter choose   escape skip", classes="dialog-keys")
 
     def on_mount(self) -> None:
+        self._fit(self.app.size.height)
         self.query_one(FeelScale).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        # At 40x12 the box gives up its blank rows, so its keys stay on screen.
+        self.set_class(height < 14, "-short")
 
     @on(FeelScale.Chosen)
     def _chosen(self, event: FeelScale.Chosen) -> None:

@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -86,7 +86,8 @@ class FinishScreen(Screen[str]):
     def compose(self) -> ComposeResult:
         result = self.result
         name = result.timeline.routine.name
-        with Vertical(id="finish"):
+        # It scrolls where the terminal is short; what has the focus is kept in sight.
+        with VerticalScroll(id="finish"):
             yield Static(name, id="finish-routine", markup=False)
             title = TITLES[result.tally.ending] if result.tally.ending else "STOPPED"
             yield Static(title, id="finish-title")
@@ -108,7 +109,12 @@ class FinishScreen(Screen[str]):
     def on_mount(self) -> None:
         self.set_class(not self.result.completed, "-stopped")
         if self._ask:
-            self.query_one("#feel-after", FeelScale).focus()
+            scale = self.query_one("#feel-after", FeelScale)
+            scale.focus(scroll_visible=False)
+            # Where the terminal is short, scrolled just enough to show the scale (not to
+            # its middle, which would hide the summary above it).
+            box = self.query_one("#finish", VerticalScroll)
+            self.call_after_refresh(box.scroll_to_widget, scale, animate=False)
 
     @on(FeelScale.Chosen)
     def _felt(self, event: FeelScale.Chosen) -> None:

@@ -104,6 +104,8 @@ class PickScreen(Screen[None]):
         self._stamp_seen = stamp()
         self.tag: str | None = None
         self._shown: list[Entry] = []
+        self._filled: tuple[str, str | None] = ("", None)
+        """The filter's words and tag the list shows."""
         self._fresh = True
         """Not yet shown: the first resume needs no reload."""
         self._load()
@@ -186,6 +188,7 @@ class PickScreen(Screen[None]):
 
     def _refill(self) -> None:
         words = self.query_one("#filter", Input).value
+        self._filled = (words, self.tag)
         self._shown = [e for e in self.entries if matches(e, words, self.tag)]
         options = self.query_one("#routines", OptionList)
         options.clear_options()
@@ -283,7 +286,10 @@ class PickScreen(Screen[None]):
         if filter_box.has_focus:
             moves = {"down": "cursor_down", "up": "cursor_up", "pagedown": "page_down"}
             moves["pageup"] = "page_up"
-            if event.key in moves:
+            at_end = filter_box.cursor_position >= len(filter_box.value)
+            if event.key == "right" and at_end and self._show_steps():
+                event.stop()
+            elif event.key in moves:
                 # The cursor moves through the list while the typing stays in the filter.
                 getattr(options, f"action_{moves[event.key]}")()
                 event.stop()
@@ -295,6 +301,9 @@ class PickScreen(Screen[None]):
                 else:
                     options.focus()
                 event.stop()
+            return
+        if event.key == "right" and self._show_steps():
+            event.stop()
             return
         # In the list, a letter that is not one of its keys goes back to filtering.
         character = event.character
@@ -312,6 +321,20 @@ class PickScreen(Screen[None]):
             self.tag = None
             self._refill()
             event.stop()
+
+    def _show_steps(self) -> bool:
+        """Narrow, the preview has no room beside the list: show it over it. Whether it did."""
+        entry = self.current
+        if not self.has_class("-narrow") or entry is None:
+            return False
+        from coach.tui.dialogs import TextScreen
+
+        if entry.routine is None:  # its problems, as the preview has them
+            text = str(self.query_one("#preview", Static).content)
+        else:  # the dialog's room: its border, padding and a scroll bar
+            text = preview(entry.routine, min(70, self.app.size.width) - 2 - 4 - 2)
+        self.app.push_screen(TextScreen(entry.name, text))
+        return True
 
     @property
     def _list_keys(self) -> set[str]:
@@ -338,6 +361,20 @@ class PickScreen(Screen[None]):
     # -- leaving --------------------------------------------------------------------------
 
     def action_start(self) -> None:
+        filter_box = self.query_one("#filter", Input)
+        if filter_box.has_focus:
+            # Enter is a priority key: it comes before the letters typed just ahead of it
+            # have reached the filter. Start once they have, with the list they make.
+            filter_box.call_later(self._start_filtered)
+        else:
+            self._start()
+
+    def _start_filtered(self) -> None:
+        if self._filled != (self.query_one("#filter", Input).value, self.tag):
+            self._refill()
+        self._start()
+
+    def _start(self) -> None:
         if not self.is_active:
             return
         entry = self.current

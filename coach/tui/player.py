@@ -9,6 +9,7 @@ to look: time itself always comes from the clock, so a late wake-up never drifts
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -36,6 +37,9 @@ from coach.tui.widgets import Bar, KeyBar
 if TYPE_CHECKING:
     from coach.cues import Cues
 
+
+WHERE_WIDTH = 26
+"""Columns of the top line's step and time left, wide (see coach.tcss ``#where``)."""
 
 NOTICE_SECONDS = 12.0
 """How long a notice ("No sound: ...") stays in its line."""
@@ -122,7 +126,9 @@ class PlayerScreen(Screen[RunResult]):
                 yield Static(id="detail", markup=False)
             yield Clamped(id="instructions")
             # The countdown takes the room the lines above and below leave it.
-            yield BigClock(id="digits")
+            clock = BigClock(id="digits")
+            clock.breathing = not self.has_class("-short")
+            yield clock
             yield Bar(id="segment-bar")
             yield Clamped(id="caption")
             yield Static(id="next", markup=False)
@@ -132,9 +138,18 @@ class PlayerScreen(Screen[RunResult]):
         yield Bar(id="routine-bar")
         # The palette (ctrl+p) still works and the help lists it; its footer slot goes to
         # the routine's own keys, which matter more.
-        yield KeyBar(keep=("toggle_pause", "done", "quit_routine", "help"))
+        yield KeyBar(keep=("toggle_pause", "done", "quit_routine", "help"), describe=self._key_word)
+
+    def _key_word(self, binding: Binding) -> str:
+        """The footer's word for a key: space resumes while paused, m unmutes."""
+        if binding.action == "toggle_pause" and self.session.state is State.PAUSED:
+            return "resume"
+        if binding.action == "toggle_voice" and not self.voice:
+            return "unmute"
+        return binding.description
 
     def on_mount(self) -> None:
+        self._reserve_instructions(self.app.size)
         for line in self._notices:
             self._notice(line)
         self._paint(self._clock.now())
@@ -205,7 +220,7 @@ class PlayerScreen(Screen[RunResult]):
     def on_resize(self, event: events.Resize) -> None:
         narrow = self.has_class("-narrow")
         self._fit(event.size)
-        if narrow != self.has_class("-narrow"):
+        if narrow != self.has_class("-narrow") or self.session.state is State.PAUSED:
             self._repaint()
 
     def _fit(self, size: Size) -> None:
@@ -214,6 +229,25 @@ class PlayerScreen(Screen[RunResult]):
         self.set_class(size.width < 60, "-narrow")
         self.set_class(size.height < 20, "-short")
         self.set_class(size.height < 14, "-tiny")
+        self._reserve_instructions(size)
+        if self.is_mounted:
+            clock = self.query_one("#digits", BigClock)
+            clock.breathing = not self.has_class("-short")
+            clock.refresh()
+
+    def _reserve_instructions(self, size: Size) -> None:
+        """Keep the room of the routine's longest instructions on every segment (rest and
+        get ready too), so the countdown keeps one size from step to step."""
+        if not self.is_mounted:
+            return
+        narrow, short, tiny = (self.has_class(c) for c in ("-narrow", "-short", "-tiny"))
+        width = max(1, size.width - (2 if narrow else 4))
+        most = 1 if tiny else 2 if short else 4
+        longest = max(
+            (len(textwrap.wrap(s.instructions, width)) for s in self.timeline.segments),
+            default=0,
+        )
+        self.query_one("#instructions", Static).styles.min_height = min(longest, most)
 
     # -- the clock ------------------------------------------------------------------------
 
@@ -300,8 +334,11 @@ class PlayerScreen(Screen[RunResult]):
             banner = "PAUSED · space to resume" if view.paused else ""
             q("#paused-banner", Static).update(banner)
         narrow = self.has_class("-narrow")
-        # Narrow, the banner says PAUSED and the name keeps its room.
+        # Where the name leaves no room for it (always when narrow), the banner says PAUSED
+        # and the name keeps its room.
         paused = "  ·  PAUSED" if view.paused and not narrow else ""
+        if len(view.routine_name + paused) > self.app.size.width - 2 - WHERE_WIDTH:
+            paused = ""
         self._put("#routine-name", view.routine_name + paused)
         # Fixed in size (see coach.tcss): its ticking seconds need no layout pass.
         where = view.left_text if narrow else f"{view.step_text} · {view.left_text}"

@@ -106,14 +106,17 @@ class KeyBar(Widget):
         *,
         keep: tuple[str, ...] = (),
         hide: Callable[[Binding], bool] | None = None,
+        describe: Callable[[Binding], str] | None = None,
         id: str | None = None,
     ) -> None:
         """``keep``: the actions whose keys stay when the line is too narrow for all (the
         others give way from the right). ``hide``: keys that work but are not shown now
-        (another key for the same thing is)."""
+        (another key for the same thing is). ``describe``: a key's word as things are now
+        (``space resume`` while paused), instead of its binding's."""
         super().__init__(id=id)
         self._keep = keep
         self._hide = hide
+        self._describe = describe
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._changed)
@@ -134,7 +137,8 @@ class KeyBar(Widget):
             if self._hide is not None and self._hide(binding):
                 continue
             seen.add(binding.action)
-            shown.append((self.app.get_key_display(binding), binding.description, binding.action))
+            what = binding.description if self._describe is None else self._describe(binding)
+            shown.append((self.app.get_key_display(binding), what, binding.action))
         room = self.size.width
 
         def width() -> int:
