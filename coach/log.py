@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from coach import history, paths
+from coach.files import not_a_file
 from coach.history import STATUSES, SessionRecord, Status, Summary
 
 if TYPE_CHECKING:
@@ -504,6 +505,10 @@ class SessionStore:
                 raise
             # A read-only file system, or a full one: reading needs no write access.
         seen = path.stat()
+        # A FIFO (or a link to one, or to /dev/tty) would hold the first read for ever.
+        problem = not_a_file(seen.st_mode, "a session log")
+        if problem:
+            raise OSError(errno.EINVAL, problem)
         if _has_foreign_header(path):
             return cls._replace_damaged(path, seen, "not an SQLite file", fix_folder, tries)
         # First a look that cannot write: a newer coach's file stays byte for byte as it is.
