@@ -551,16 +551,23 @@ def cmd_export(fmt: str, *, output: Path | None = None) -> int:
         sys.stdout.write(text)
         return 0
     import os
+    import stat
+
+    from coach.text import plural
 
     try:
         # The log is health data: the export is its owner's only, like the log itself.
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # A file that was there keeps its mode: made private before a session goes in (not a
+        # pipe or a terminal, which are not the person's file to change).
+        if os.name != "nt" and stat.S_ISREG(os.fstat(fd).st_mode):
+            os.fchmod(fd, 0o600)
         with open(fd, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
     except OSError as error:
         _error(f"cannot write {output}: {error.strerror or error}")
         return 1
-    _error(f"wrote {len(records)} sessions to {output}")
+    _error(f"wrote {plural(len(records), 'session')} to {output}")
     return 0
 
 

@@ -205,6 +205,30 @@ def test_export_json_to_a_private_file(tmp_path: Path, capsys: pytest.CaptureFix
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
+def test_export_of_one_session_says_one_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed([make(local(TODAY))])
+    target = tmp_path / "one.csv"
+    assert main(["export", "--output", str(target)]) == 0
+    assert capsys.readouterr().err.strip() == f"coach: wrote 1 session to {target}"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_export_over_a_file_others_can_read_makes_it_private(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An old export, or a file made by hand, kept its 0644 when the sessions were written
+    into it: health data that others on the machine could read."""
+    seed([make(local(TODAY))])
+    target = tmp_path / "old.csv"
+    target.write_text("old\n")
+    target.chmod(0o644)
+    assert main(["export", "--output", str(target)]) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text(encoding="utf-8").startswith("id,routine_id,")
+
+
 def test_export_to_a_folder_that_is_not_there_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
