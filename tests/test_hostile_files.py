@@ -84,6 +84,15 @@ MADE: dict[str, tuple[Callable[[Path], None], str]] = {
         '\\udcff\\udcfe.toml:6: step 1 "Hold": duration: "0.5s" is shorter than 1 second '
         "(durations are 1s to 4h)",
     ),
+    # Saved as "Unicode" by an editor that means UTF-16: say so, not just "byte 0xff".
+    "utf16.toml": (
+        lambda path: path.write_bytes(_STEP.format(name="Hold", dur="30s").encode("utf-16")),
+        "utf16.toml:1: is UTF-16 text, not UTF-8 (save it again as UTF-8)",
+    ),
+    "utf16be.toml": (
+        lambda path: path.write_bytes(b"\xfe\xff" + "name = 1".encode("utf-16-be")),
+        "utf16be.toml:1: is UTF-16 text, not UTF-8 (save it again as UTF-8)",
+    ),
 }
 CASES = [p.name for p in FILES] + list(MADE)
 
