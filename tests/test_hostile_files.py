@@ -243,3 +243,43 @@ def test_every_folder_and_file_coach_makes_is_private_under_umask_000(tmp_path: 
         if path.stat().st_mode & 0o077
     }
     assert wrong == {}
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_coach_folders_left_open_by_an_older_coach_are_made_private(tmp_path: Path) -> None:
+    """An older coach under umask 000 made its folders 0777; the log's folder was put right
+    on opening, but the cache folder stayed open: anybody on the machine could swap the
+    list's cache or the rendered speech, or plant a link where coach writes."""
+    home = tmp_path / "coach-home"
+    for name in ("cache", "data"):
+        (home / name).mkdir(parents=True)
+        (home / name).chmod(0o777)
+    routine = tmp_path / "tiny.toml"
+    routine.write_text(
+        'name = "Tiny"\nprepare = 0\n[cues]\ncountdown = 0\nnext_up = false\n'
+        '[[step]]\nname = "Hold"\nkind = "stretch"\nduration = "1s"\n'
+    )
+    for args in (["list"], ["run", str(routine), "--plain", "--no-sound"]):
+        coach(*args, home=home)
+    wrong = {
+        path.name: oct(path.stat().st_mode & 0o777)
+        for path in (home / "cache", home / "data", *(home / "cache").rglob("*"))
+        if path.stat().st_mode & 0o077
+    }
+    assert wrong == {}
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links")
+def test_the_list_cache_is_never_written_through_a_planted_link(tmp_path: Path) -> None:
+    """The cache was written to `.routine-list.json.<pid>` first, opened without O_EXCL: a
+    link planted at that name (a pid is easy to guess) had coach overwrite its target."""
+    from coach import paths
+
+    target = tmp_path / "cache" / "routine-list.json"
+    target.parent.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    (target.parent / f".{target.name}.{os.getpid()}").symlink_to(victim)
+    paths.write_private(target, b"{}")
+    assert victim.read_text() == "keep me\n"
+    assert target.read_bytes() == b"{}" and not target.is_symlink()
