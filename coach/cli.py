@@ -53,14 +53,26 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return value
+LIMIT_MAX = 1_000_000
+"""The most sessions ``coach log --limit`` takes (SQLite's own bound is 2**63)."""
+WEEKS_MAX = 26
+"""The most weeks ``coach stats`` lists, one line each (half a year)."""
+
+
+def _count(maximum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+        if value > maximum:
+            shown = text if len(text) <= 20 else text[:17] + "..."
+            raise argparse.ArgumentTypeError(f"{shown!r} is more than {maximum}")
+        return value
+
+    return parse
 
 
 def _words(text: str) -> str:
@@ -144,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--routine", metavar="ID", help="only sessions of this routine")
     log.add_argument(
         "--limit",
-        type=_count,
+        type=_count(LIMIT_MAX),
         metavar="N",
         help=f"at most N sessions (default {LOG_LIMIT}, or all with --since or --routine)",
     )
@@ -153,7 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", help="streaks, totals, per routine, per week, back feel before and after"
     )
     stats.add_argument(
-        "--weeks", type=_count, default=8, metavar="N", help="weeks to list (default 8)"
+        "--weeks",
+        type=_count(WEEKS_MAX),
+        default=8,
+        metavar="N",
+        help=f"weeks to list (default 8, at most {WEEKS_MAX})",
     )
 
     export = sub.add_parser("export", help="every session, one row each, as CSV or JSON")
@@ -475,7 +491,7 @@ def cmd_stats(*, weeks: int = 8) -> int:
     from coach.durations import format_length
     from coach.history import format_days, week_start
     from coach.showing import printable
-    from coach.text import cell_len, fit
+    from coach.text import cell_len, fit, plural
 
     store = _open_log()
     if store is None:
@@ -500,7 +516,8 @@ def cmd_stats(*, weeks: int = 8) -> int:
         f"(last week: {format_length(summary.last_week_minutes * 60)})"
     )
     print(
-        f"all time: {summary.total_sessions} sessions, {summary.completed_sessions} completed, "
+        f"all time: {plural(summary.total_sessions, 'session')}, "
+        f"{summary.completed_sessions} completed, "
         f"{format_length(summary.total_minutes * 60)}"
     )
     if summary.feel_before_count or summary.feel_after_count:
@@ -512,7 +529,7 @@ def cmd_stats(*, weeks: int = 8) -> int:
     print()
     print("per week (from Monday):")
     monday = week_start(today)
-    for n in range(min(weeks, 26)):
+    for n in range(weeks):
         first = monday - timedelta(weeks=n)
         minutes = sum(m for d, m in summary.days.items() if first <= d < first + timedelta(7))
         label = "this week" if n == 0 else "last week" if n == 1 else ""
@@ -524,7 +541,7 @@ def cmd_stats(*, weeks: int = 8) -> int:
     id_width = max(cell_len(shown) for shown in ids)
     name_width = min(28, max(cell_len(name) for name in names))
     for shown_id, name, total in zip(ids, names, summary.per_routine, strict=True):
-        sessions = "1 session" if total.sessions == 1 else f"{total.sessions} sessions"
+        sessions = plural(total.sessions, "session")
         print(
             f"  {fit(shown_id, id_width)}  {fit(name, name_width)}  "
             f"{sessions:>14}  {format_length(total.minutes * 60):>12}"

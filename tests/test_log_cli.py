@@ -110,6 +110,32 @@ def test_log_of_an_empty_log_and_a_bad_date(capsys: pytest.CaptureFixture[str]) 
     assert "is not a date like 2026-12-01" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["log", "--limit", "9" * 20], "is more than 1000000"),
+        (["stats", "--weeks", "27"], "is more than 26"),
+    ],
+)
+def test_counts_past_their_bound_are_one_line(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--limit 99999999999999999999 ended in a traceback (too large for SQLite); --weeks 52
+    listed 26 weeks without a word."""
+    seed([make(local(TODAY))])
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    [*_, line] = capsys.readouterr().err.splitlines()
+    assert said in line and "Traceback" not in line
+
+
+def test_stats_of_one_session_says_one_session(capsys: pytest.CaptureFixture[str]) -> None:
+    seed([make(local(TODAY))])
+    assert main(["stats"]) == 0
+    assert "all time: 1 session, 1 completed, 10m" in capsys.readouterr().out
+
+
 def test_a_damaged_log_is_one_line_on_stderr_then_it_works(
     coach_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
