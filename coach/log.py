@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from coach import history, paths
 from coach.files import not_a_file
 from coach.history import STATUSES, SessionRecord, Status, Summary
+from coach.text import plural
 
 if TYPE_CHECKING:
     from coach.session import Event
@@ -1218,11 +1219,13 @@ def _salvage(source: Path, take: Callable[[list[tuple[Any, ...]]], None]) -> int
 
 def _kept_words(kept: int, known: int | None) -> str:
     if known is not None and kept == known:
+        if known == 1:
+            return "its 1 session could be read"
         return f"all {known} sessions in it could be read" if known else "it held no sessions"
     if kept == 0:
         return "no session in it could be read"
     held = f" of {known}" if known is not None else ""
-    return f"{kept}{held} sessions in it could be read"
+    return f"{kept}{held} {'session' if kept == 1 and not held else 'sessions'} in it could be read"
 
 
 def _damage_line(path: Path, reason: str, moved: Path, kept: int, known: int | None) -> str:
@@ -1231,12 +1234,14 @@ def _damage_line(path: Path, reason: str, moved: Path, kept: int, known: int | N
     start = f"the session log {path} was damaged ({reason}); moved it to {moved.name}"
     if known is not None and kept == known:
         held = f" with all {known} sessions from it" if known else ""
+        if known == 1:
+            held = " with its 1 session"
         return f"{start} and started a new one{held}"
     if kept == 0:
         return f"{start} and started a new one: no session in it could be read"
     if known is None:
         return (
-            f"{start} and started a new one with the {kept} sessions that could be read "
+            f"{start} and started a new one with the {plural(kept, 'session')} that could be read "
             "from it (any others could not be read)"
         )
     return (

@@ -30,6 +30,7 @@ from coach.session import (
     State,
 )
 from coach.showing import printable
+from coach.text import plural
 from coach.timeline import CueKind, Timeline
 
 Listener = Callable[[Sequence[Event], float], None]
@@ -52,7 +53,7 @@ def describe(event: Event) -> str | None:
         case CueDue(cue=cue):
             return cue.text
         case SegmentStarted(segment=seg) if seg.is_open:
-            reps = f"{seg.reps} reps, " if seg.reps else ""
+            reps = f"{plural(seg.reps, 'rep')}, " if seg.reps else ""
             return f"[{seg.label}: {reps}press Enter when done]"
         case Paused():
             return "[paused: p and Enter to resume]"

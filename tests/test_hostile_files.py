@@ -46,6 +46,13 @@ def _text(text: str) -> Callable[[Path], None]:
     return lambda path: path.write_text(text, encoding="utf-8")
 
 
+def _bytes(data: bytes) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_bytes(data)
+
+    return write
+
+
 def _huge_timeline(path: Path) -> None:
     cues = "".join(f'[[step.cue]]\nat = "50%"\nsay = "Cue {n}"\n' for n in range(20_000))
     head = 'name = "Big"\n\n[[step]]\nname = "Hold"\nkind = "stretch"\nduration = "30s"\n'
@@ -86,11 +93,11 @@ MADE: dict[str, tuple[Callable[[Path], None], str]] = {
     ),
     # Saved as "Unicode" by an editor that means UTF-16: say so, not just "byte 0xff".
     "utf16.toml": (
-        lambda path: path.write_bytes(_STEP.format(name="Hold", dur="30s").encode("utf-16")),
+        _bytes(_STEP.format(name="Hold", dur="30s").encode("utf-16")),
         "utf16.toml:1: is UTF-16 text, not UTF-8 (save it again as UTF-8)",
     ),
     "utf16be.toml": (
-        lambda path: path.write_bytes(b"\xfe\xff" + "name = 1".encode("utf-16-be")),
+        _bytes(b"\xfe\xff" + "name = 1".encode("utf-16-be")),
         "utf16be.toml:1: is UTF-16 text, not UTF-8 (save it again as UTF-8)",
     ),
 }
