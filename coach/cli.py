@@ -270,7 +270,9 @@ def cmd_list(*, ids: bool = False) -> int:
     name_width = max((cell_len(printable(item.name)) for item in good), default=10)
     for shown_id, item in zip(shown_ids, items, strict=True):
         if item.error is not None:
-            print(f"{fit(shown_id, width)}  broken: {printable(item.error)}")
+            # A broken copy of a built-in: say why the built-in is missing from the list.
+            hides = f" (hides the built-in {shown_id})" if item.hides_builtin else ""
+            print(f"{fit(shown_id, width)}  broken: {printable(item.error)}{hides}")
             continue
         length = format_total(item.total, item.open_steps)
         tags = printable(", ".join(item.tags))
