@@ -284,15 +284,32 @@ class _Damaged(Exception):
     """The file is not SQLite, not a coach log, or SQLite finds it malformed."""
 
 
-def _private_folder(folder: Path, *, fix: bool) -> None:
+def _private_folder(folder: Path, *, fix: bool) -> str | None:
     """Make ``folder`` (0700 when created); with ``fix``, take away others' access (where
-    that can be done: a read-only file system keeps its modes, and is still read)."""
+    that can be done: a read-only file system keeps its modes, and is still read). Returns
+    a line when the folder stays open to others: whoever can write in it can swap the log
+    for a file of theirs."""
     paths.private_folder(folder)
-    if fix and os.name != "nt":
+    if not fix or os.name == "nt":
+        return None
+    info = folder.stat()
+    mode = info.st_mode & 0o777
+    if mode & 0o077:
+        with contextlib.suppress(OSError):
+            os.chmod(folder, mode & 0o700)
         mode = folder.stat().st_mode & 0o777
-        if mode & 0o077:
-            with contextlib.suppress(OSError):
-                os.chmod(folder, mode & 0o700)
+    risk = "who can read or replace your session log"
+    if info.st_uid != os.geteuid():
+        return (
+            f"the data folder {folder} belongs to another user (uid {info.st_uid}), {risk}: "
+            "give it to yourself (chown) or move COACH_HOME"
+        )
+    if mode & 0o022:
+        return (
+            f"the data folder {folder} can be written by other users (mode {mode:04o}), "
+            f"{risk}: chmod 700 it"
+        )
+    return None
 
 
 def _fix_file_modes(path: Path) -> None:
@@ -498,8 +515,9 @@ class SessionStore:
     def _open_file(cls, path: Path, *, fix_folder: bool, tries: int = 3) -> SessionStore:
         if tries <= 0:
             raise OSError(errno.EIO, "it is damaged again each time it is made anew")
+        folder_warning = None
         try:
-            _private_folder(path.parent, fix=fix_folder)
+            folder_warning = _private_folder(path.parent, fix=fix_folder)
             _create_private(path)
         except OSError:
             if not path.is_file():
@@ -533,7 +551,7 @@ class SessionStore:
             if isinstance(error, sqlite3.DatabaseError) and _is_damage(error):
                 return cls._replace_damaged(path, seen, _reason(error), fix_folder, tries)
             return cls._open_read_only(path, _cannot_write(path, error))
-        store = cls(connection, path=path, writable=True)
+        store = cls(connection, path=path, writable=True, status_line=folder_warning)
         store._seen = seen
         try:
             _fix_file_modes(path)
