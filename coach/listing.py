@@ -148,7 +148,7 @@ def listing(
     builtin_items, user_items = groups
     mine = {item.id for item in user_items}
     kept = [item for item in builtin_items if item.id not in mine]
-    hidden = mine - {item.id for item in kept}
+    hidden = mine & {item.id for item in builtin_items}
     user_items = [item._replace(hides_builtin=item.id in hidden) for item in user_items]
     return sorted(kept, key=lambda i: i.name.lower()) + sorted(
         user_items, key=lambda i: i.name.lower()

@@ -166,9 +166,13 @@ def test_a_broken_file_with_a_built_ins_id_says_it_hides_the_built_in(
     folder = coach_home / "config" / "routines"
     folder.mkdir(parents=True)
     (folder / "desk-break.toml").write_text("name = \n")
+    (folder / "mine.toml").write_text("name = \n")
     assert main(["list"]) == 0
-    [line] = [line for line in capsys.readouterr().out.splitlines() if "desk-break" in line]
+    out = capsys.readouterr().out.splitlines()
+    [line] = [line for line in out if "desk-break" in line]
     assert "broken:" in line and line.endswith("(hides the built-in desk-break)")
+    [mine] = [line for line in out if line.startswith("mine ")]
+    assert "broken:" in mine and "hides" not in mine  # no built-in of that id
     assert main(["show", "desk-break"]) == 1
     *_, last = capsys.readouterr().err.splitlines()
     assert last == (
