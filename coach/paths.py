@@ -8,6 +8,7 @@ people trying coach out keep it away from their real data.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
@@ -44,7 +45,8 @@ def private_folder(folder: Path, *, tighten: bool = False) -> None:
             path.mkdir(mode=0o700)
         except FileExistsError:
             if not path.is_dir():
-                raise
+                # COACH_HOME=/etc/passwd: say which file stands where a folder should be.
+                raise NotADirectoryError(errno.ENOTDIR, f"{path} is a file, not a folder") from None
             continue  # made by another coach a moment ago
         if os.name != "nt":
             os.chmod(path, 0o700)  # a umask may also take the owner's bits away

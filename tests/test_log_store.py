@@ -479,3 +479,18 @@ def test_a_data_folder_others_can_write_that_cannot_be_fixed_is_named(
             f"the data folder {folder} can be written by other users (mode 0777), who can "
             "read or replace your session log: chmod 700 it"
         )
+
+
+def test_a_coach_home_that_is_a_file_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """COACH_HOME=/etc/passwd said "cannot use the session log /etc/passwd/data/log.sqlite3
+    (File exists)": which file, and why it matters, was left to guess."""
+    home = tmp_path / "home-file"
+    home.write_text("not a folder\n")
+    monkeypatch.setenv("COACH_HOME", str(home))
+    with SessionStore.open() as store:
+        assert store.status_line == (
+            f"cannot use the session log {home}/data/log.sqlite3 ({home} is a file, not a "
+            "folder); sessions are kept only until coach closes"
+        )
