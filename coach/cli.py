@@ -574,6 +574,9 @@ def cmd_export(fmt: str, *, output: Path | None = None) -> int:
 
     from coach.text import plural
 
+    if _is_the_log(output):
+        _error(f"cannot write {output}: it is the session log itself")
+        return 1
     try:
         # The log is health data: the export is its owner's only, like the log itself.
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -588,6 +591,26 @@ def cmd_export(fmt: str, *, output: Path | None = None) -> int:
         return 1
     _error(f"wrote {plural(len(records), 'session')} to {output}")
     return 0
+
+
+def _is_the_log(output: Path) -> bool:
+    """True when ``output`` is the session log or one of its companions (by any link):
+    writing there would truncate the sessions the export was read from."""
+    import os
+
+    from coach import paths
+
+    log = paths.log_file()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        companion = log.with_name(log.name + suffix)
+        if os.path.realpath(output) == os.path.realpath(companion):
+            return True
+        try:
+            if os.path.samefile(output, companion):  # a hard link
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _export_json(records: Sequence[SessionRecord]) -> str:

@@ -357,3 +357,22 @@ def test_a_routine_killed_mid_way_is_interrupted_with_its_progress(coach_home: P
     exported = run_coach("export", "--format", "json")
     assert [row["status"] for row in json.loads(exported.stdout)] == ["interrupted"]
     assert "streak: 0 days" in run_coach("stats").stdout
+
+
+def test_export_onto_the_log_itself_is_refused(
+    coach_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`coach export -o` with the log's own path (a slip of the tab key) truncated the log
+    and wrote CSV into it: the next command moved it aside as damaged, every session gone."""
+    seed([make(local(TODAY)), make(local(TODAY, 9))])
+    log_path = coach_home / "data" / "log.sqlite3"
+    before = log_path.read_bytes()
+    link = coach_home / "export.csv"
+    link.symlink_to(log_path)
+    for target in (log_path, link, Path(str(log_path) + "-wal")):
+        assert main(["export", "--output", str(target)]) == 1
+        [line] = capsys.readouterr().err.splitlines()
+        assert line == f"coach: cannot write {target}: it is the session log itself", line
+    assert log_path.read_bytes() == before
+    assert main(["log"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
