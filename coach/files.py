@@ -90,6 +90,16 @@ def read_small_file(path: Path, limit: int, *, kind: str = "a routine file") -> 
     return b"".join(chunks)
 
 
+UTF16 = "is UTF-16 text, not UTF-8 (save it again as UTF-8)"
+"""What is said of a file that starts with a UTF-16 byte-order mark: what some editors save
+as "Unicode"."""
+
+
+def is_utf16(data: bytes) -> bool:
+    """True for bytes that start with a UTF-16 byte-order mark (either order)."""
+    return data.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
 def routine_files(folder: Path) -> tuple[list[Path], str | None]:
     """The ``*.toml`` entries of ``folder``, by name, and why the folder itself cannot be
     read (None when it can, or when it does not exist: nobody need have routines of their

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import tomli
 
 from coach.durations import DurationError, format_clock, parse_duration
-from coach.files import TooLarge, Unreadable, read_small_file
+from coach.files import UTF16, TooLarge, Unreadable, is_utf16, read_small_file
 from coach.showing import QUOTE_LIMIT, printable, show_key, unsafe_character
 from coach.showing import quote as _quote
 from coach.showing import show_value as _show
@@ -251,9 +251,8 @@ def parse_routine(
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_FILE_BYTES:
         raise RoutineError([Problem(shown, "file is larger than 1 MiB")])
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # What some editors save as "Unicode": the byte-order mark says which it is.
-        raise RoutineError([Problem(shown, _UTF16, line=1)])
+    if is_utf16(raw):
+        raise RoutineError([Problem(shown, UTF16, line=1)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -282,7 +281,6 @@ def parse_routine(
     return routine
 
 
-_UTF16 = "is UTF-16 text, not UTF-8 (save it again as UTF-8)"
 _INVISIBLE = (
     "shows nothing: it holds only characters of no width "
     "(zero-width spaces, joiners, combining marks)"
