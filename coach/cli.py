@@ -633,10 +633,21 @@ def _export_csv(records: Sequence[SessionRecord]) -> str:
     writer.writerow(EXPORT_FIELDS)
     for record in records:
         writer.writerow(
-            "; ".join(value) if isinstance(value, list) else "" if value is None else value
+            _cell("; ".join(value) if isinstance(value, list) else "" if value is None else value)
             for _, value in iter_fields(record)
         )
     return stream.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text from a routine file (its name, its id)
+    or a note that starts like a formula gets a leading ``'``. Numbers stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def cmd_schema() -> int:

