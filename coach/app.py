@@ -142,9 +142,10 @@ class CoachApp(App[None]):
             else:
                 known = ", ".join(sorted(self.available_themes))
                 self.notify(
-                    f"config.toml: theme: no theme {theme!r} (known: {known})",
+                    printable(f"config.toml: theme: no theme {theme!r} (known: {known})"),
                     severity="warning",
                     timeout=8,
+                    markup=False,  # a name like "[/]" is the person's text, not markup
                 )
         self._saved_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -156,7 +157,7 @@ class CoachApp(App[None]):
         self._saved_theme = self.theme
         problem = self.services.save_setting("theme", self.theme)
         if problem is not None:
-            self.notify(problem, severity="warning", timeout=8)
+            self.notify(printable(problem), severity="warning", timeout=8, markup=False)
 
     def cut_off(self) -> None:
         """The terminal closed or coach was told to end: a routine in progress ends as

@@ -10,6 +10,7 @@ from coach import paths
 from coach.files import routine_files
 from coach.resources import builtin_routines_dir
 from coach.routine import Problem, Routine, RoutineError, load_routine
+from coach.showing import printable
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,25 @@ def resolve(ref: str, user_dir: Path | None = None, builtin_dir: Path | None = N
     Raises ``RoutineError`` with a one-line message when there is none or it is broken."""
     if looks_like_path(ref) or Path(ref).is_file():
         return load_routine(Path(ref), display_name=ref)
+    builtin_path = (builtin_dir or builtin_routines_dir()) / f"{ref}.toml"
     for folder, builtin in (
         (user_dir or paths.user_routines_dir(), False),
-        (builtin_dir or builtin_routines_dir(), True),
+        (builtin_path.parent, True),
     ):
         path = folder / f"{ref}.toml"
         # Whatever is there (a FIFO, a dangling link): the loader names why it cannot be used.
         if os.path.lexists(path):
-            return load_routine(path, display_name=path.name if builtin else str(path))
+            try:
+                return load_routine(path, display_name=path.name if builtin else str(path))
+            except RoutineError as error:
+                if builtin or not builtin_path.is_file():
+                    raise
+                # Not coach's own routine that is broken: the person's copy of it.
+                hides = f"hides the built-in {printable(ref)} "
+                why = Problem(
+                    str(path), hides + "(fix this file, or remove it to use the built-in)"
+                )
+                raise RoutineError([*error.problems, why]) from None
     import difflib  # only on the error path
 
     ids = sorted(entry.id for entry in discover(user_dir, builtin_dir))

@@ -57,14 +57,26 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return value
+LIMIT_MAX = 1_000_000
+"""The most sessions ``coach log --limit`` takes (SQLite's own bound is 2**63)."""
+WEEKS_MAX = 26
+"""The most weeks ``coach stats`` lists, one line each (half a year)."""
+
+
+def _count(maximum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+        if value > maximum:
+            shown = text if len(text) <= 20 else text[:17] + "..."
+            raise argparse.ArgumentTypeError(f"{shown!r} is more than {maximum}")
+        return value
+
+    return parse
 
 
 def _words(text: str) -> str:
@@ -148,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--routine", metavar="ID", help="only sessions of this routine")
     log.add_argument(
         "--limit",
-        type=_count,
+        type=_count(LIMIT_MAX),
         metavar="N",
         help=f"at most N sessions (default {LOG_LIMIT}, or all with --since or --routine)",
     )
@@ -157,7 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", help="streaks, totals, per routine, per week, back feel before and after"
     )
     stats.add_argument(
-        "--weeks", type=_count, default=8, metavar="N", help="weeks to list (default 8)"
+        "--weeks",
+        type=_count(WEEKS_MAX),
+        default=8,
+        metavar="N",
+        help=f"weeks to list (default 8, at most {WEEKS_MAX})",
     )
 
     export = sub.add_parser("export", help="every session, one row each, as CSV or JSON")
@@ -266,7 +282,9 @@ def cmd_list(*, ids: bool = False) -> int:
     name_width = max((cell_len(printable(item.name)) for item in good), default=10)
     for shown_id, item in zip(shown_ids, items, strict=True):
         if item.error is not None:
-            print(f"{fit(shown_id, width)}  broken: {printable(item.error)}")
+            # A broken copy of a built-in: say why the built-in is missing from the list.
+            hides = f" (hides the built-in {shown_id})" if item.hides_builtin else ""
+            print(f"{fit(shown_id, width)}  broken: {printable(item.error)}{hides}")
             continue
         length = format_total(item.total, item.open_steps)
         tags = printable(", ".join(item.tags))
@@ -487,7 +505,7 @@ def cmd_stats(*, weeks: int = 8) -> int:
     from coach.durations import format_length
     from coach.history import format_days, week_start
     from coach.showing import printable
-    from coach.text import cell_len, fit
+    from coach.text import cell_len, fit, plural
 
     store = _open_log()
     if store is None:
@@ -522,7 +540,8 @@ def cmd_stats(*, weeks: int = 8) -> int:
         f"(last week: {format_length(summary.last_week_minutes * 60)})"
     )
     print(
-        f"all time: {summary.total_sessions} sessions, {summary.completed_sessions} completed, "
+        f"all time: {plural(summary.total_sessions, 'session')}, "
+        f"{summary.completed_sessions} completed, "
         f"{format_length(summary.total_minutes * 60)}"
     )
     if summary.feel_before_count or summary.feel_after_count:
@@ -534,7 +553,7 @@ def cmd_stats(*, weeks: int = 8) -> int:
     print()
     print("per week (from Monday):")
     monday = week_start(today)
-    for n in range(min(weeks, 26)):
+    for n in range(weeks):
         first = monday - timedelta(weeks=n)
         minutes = sum(m for d, m in summary.days.items() if first <= d < first + timedelta(7))
         label = "this week" if n == 0 else "last week" if n == 1 else ""
@@ -546,7 +565,7 @@ def cmd_stats(*, weeks: int = 8) -> int:
     id_width = max(cell_len(shown) for shown in ids)
     name_width = min(28, max(cell_len(name) for name in names))
     for shown_id, name, total in zip(ids, names, summary.per_routine, strict=True):
-        sessions = "1 session" if total.sessions == 1 else f"{total.sessions} sessions"
+        sessions = plural(total.sessions, "session")
         print(
             f"  {fit(shown_id, id_width)}  {fit(name, name_width)}  "
             f"{sessions:>14}  {format_length(total.minutes * 60):>12}"
@@ -576,17 +595,47 @@ def cmd_export(fmt: str, *, output: Path | None = None) -> int:
         sys.stdout.write(text)
         return 0
     import os
+    import stat
 
+    from coach.text import plural
+
+    if _is_the_log(output):
+        _error(f"cannot write {output}: it is the session log itself")
+        return 1
     try:
         # The log is health data: the export is its owner's only, like the log itself.
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # A file that was there keeps its mode: made private before a session goes in (not a
+        # pipe or a terminal, which are not the person's file to change).
+        if os.name != "nt" and stat.S_ISREG(os.fstat(fd).st_mode):
+            os.fchmod(fd, 0o600)
         with open(fd, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
     except OSError as error:
         _error(f"cannot write {output}: {error.strerror or error}")
         return 1
-    _error(f"wrote {len(records)} sessions to {output}")
+    _error(f"wrote {plural(len(records), 'session')} to {output}")
     return 0
+
+
+def _is_the_log(output: Path) -> bool:
+    """True when ``output`` is the session log or one of its companions (by any link):
+    writing there would truncate the sessions the export was read from."""
+    import os
+
+    from coach import paths
+
+    log = paths.log_file()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        companion = log.with_name(log.name + suffix)
+        if os.path.realpath(output) == os.path.realpath(companion):
+            return True
+        try:
+            if os.path.samefile(output, companion):  # a hard link
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _export_json(records: Sequence[SessionRecord]) -> str:
@@ -609,10 +658,21 @@ def _export_csv(records: Sequence[SessionRecord]) -> str:
     writer.writerow(EXPORT_FIELDS)
     for record in records:
         writer.writerow(
-            "; ".join(value) if isinstance(value, list) else "" if value is None else value
+            _cell("; ".join(value) if isinstance(value, list) else "" if value is None else value)
             for _, value in iter_fields(record)
         )
     return stream.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text from a routine file (its name, its id)
+    or a note that starts like a formula gets a leading ``'``. Numbers stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def cmd_schema() -> int:

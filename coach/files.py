@@ -36,7 +36,9 @@ _NOT_A_FILE = (
 )
 
 
-def _not_a_file(mode: int, kind: str) -> str | None:
+def not_a_file(mode: int, kind: str) -> str | None:
+    """Why a file of this ``st_mode`` is not ``kind`` (a folder, a FIFO, a device), or None
+    for a regular file."""
     if stat.S_ISREG(mode):
         return None
     what = next((what for test, what in _NOT_A_FILE if test(mode)), "is not a regular file")
@@ -55,7 +57,7 @@ def read_small_file(path: Path, limit: int, *, kind: str = "a routine file") -> 
     :class:`Unreadable` for everything else (``kind`` names what it should have been)."""
     try:
         # Looked at before opening: opening some devices does things.
-        problem = _not_a_file(os.stat(path).st_mode, kind)
+        problem = not_a_file(os.stat(path).st_mode, kind)
         if problem:
             raise Unreadable(problem)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -68,7 +70,7 @@ def read_small_file(path: Path, limit: int, *, kind: str = "a routine file") -> 
         raise Unreadable(_reason(error)) from None
     try:
         # And again on what was opened: it may have been swapped in between.
-        problem = _not_a_file(os.fstat(fd).st_mode, kind)
+        problem = not_a_file(os.fstat(fd).st_mode, kind)
         if problem:
             raise Unreadable(problem)
         chunks: list[bytes] = []
@@ -86,6 +88,16 @@ def read_small_file(path: Path, limit: int, *, kind: str = "a routine file") -> 
     if size > limit:
         raise TooLarge(f"is larger than {limit // 1024} KiB")
     return b"".join(chunks)
+
+
+UTF16 = "is UTF-16 text, not UTF-8 (save it again as UTF-8)"
+"""What is said of a file that starts with a UTF-16 byte-order mark: what some editors save
+as "Unicode"."""
+
+
+def is_utf16(data: bytes) -> bool:
+    """True for bytes that start with a UTF-16 byte-order mark (either order)."""
+    return data.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
 def routine_files(folder: Path) -> tuple[list[Path], str | None]:

@@ -38,6 +38,8 @@ class Listed(NamedTuple):
     builtin: bool
     error: str | None
     """The first problem of a broken file, one line."""
+    hides_builtin: bool = False
+    """A user's file with a built-in's id: it is listed, the built-in is not."""
 
 
 def _stamp(path: Path) -> list[int] | None:
@@ -137,7 +139,7 @@ def listing(
                 item = _load(path, builtin)
                 changed = True
             record = item._asdict()
-            del record["builtin"]
+            del record["builtin"], record["hides_builtin"]
             fresh[key] = {**record, "tags": list(item.tags), "stamp": stamp}
             group.append(item)
         groups.append(group)
@@ -146,6 +148,8 @@ def listing(
     builtin_items, user_items = groups
     mine = {item.id for item in user_items}
     kept = [item for item in builtin_items if item.id not in mine]
+    hidden = mine & {item.id for item in builtin_items}
+    user_items = [item._replace(hides_builtin=item.id in hidden) for item in user_items]
     return sorted(kept, key=lambda i: i.name.lower()) + sorted(
         user_items, key=lambda i: i.name.lower()
     )

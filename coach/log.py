@@ -39,8 +39,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from coach import history, paths
+from coach.files import not_a_file
 from coach.history import OLD_WORDS, STATUSES, SessionRecord, Summary
 from coach.outcome import Scorecard
+from coach.text import plural
 
 if TYPE_CHECKING:
     from coach.session import Event
@@ -357,15 +359,32 @@ class _Damaged(Exception):
     """The file is not SQLite, not a coach log, or SQLite finds it malformed."""
 
 
-def _private_folder(folder: Path, *, fix: bool) -> None:
+def _private_folder(folder: Path, *, fix: bool) -> str | None:
     """Make ``folder`` (0700 when created); with ``fix``, take away others' access (where
-    that can be done: a read-only file system keeps its modes, and is still read)."""
+    that can be done: a read-only file system keeps its modes, and is still read). Returns
+    a line when the folder stays open to others: whoever can write in it can swap the log
+    for a file of theirs."""
     paths.private_folder(folder)
-    if fix and os.name != "nt":
+    if not fix or os.name == "nt":
+        return None
+    info = folder.stat()
+    mode = info.st_mode & 0o777
+    if mode & 0o077:
+        with contextlib.suppress(OSError):
+            os.chmod(folder, mode & 0o700)
         mode = folder.stat().st_mode & 0o777
-        if mode & 0o077:
-            with contextlib.suppress(OSError):
-                os.chmod(folder, mode & 0o700)
+    risk = "who can read or replace your session log"
+    if info.st_uid != os.geteuid():
+        return (
+            f"the data folder {folder} belongs to another user (uid {info.st_uid}), {risk}: "
+            "give it to yourself (chown) or move COACH_HOME"
+        )
+    if mode & 0o022:
+        return (
+            f"the data folder {folder} can be written by other users (mode {mode:04o}), "
+            f"{risk}: chmod 700 it"
+        )
+    return None
 
 
 def _fix_file_modes(path: Path) -> None:
@@ -571,14 +590,19 @@ class SessionStore:
     def _open_file(cls, path: Path, *, fix_folder: bool, tries: int = 3) -> SessionStore:
         if tries <= 0:
             raise OSError(errno.EIO, "it is damaged again each time it is made anew")
+        folder_warning = None
         try:
-            _private_folder(path.parent, fix=fix_folder)
+            folder_warning = _private_folder(path.parent, fix=fix_folder)
             _create_private(path)
         except OSError:
             if not path.is_file():
                 raise
             # A read-only file system, or a full one: reading needs no write access.
         seen = path.stat()
+        # A FIFO (or a link to one, or to /dev/tty) would hold the first read for ever.
+        problem = not_a_file(seen.st_mode, "a session log")
+        if problem:
+            raise OSError(errno.EINVAL, problem)
         if _has_foreign_header(path):
             return cls._replace_damaged(path, seen, "not an SQLite file", fix_folder, tries)
         # First a look that cannot write: a newer coach's file stays byte for byte as it is.
@@ -602,7 +626,7 @@ class SessionStore:
             if isinstance(error, sqlite3.DatabaseError) and _is_damage(error):
                 return cls._replace_damaged(path, seen, _reason(error), fix_folder, tries)
             return cls._open_read_only(path, _cannot_write(path, error))
-        store = cls(connection, path=path, writable=True)
+        store = cls(connection, path=path, writable=True, status_line=folder_warning)
         store._seen = seen
         try:
             _fix_file_modes(path)
@@ -1340,11 +1364,13 @@ def _salvage(source: Path, take: Callable[[list[tuple[Any, ...]]], None]) -> int
 
 def _kept_words(kept: int, known: int | None) -> str:
     if known is not None and kept == known:
+        if known == 1:
+            return "its 1 session could be read"
         return f"all {known} sessions in it could be read" if known else "it held no sessions"
     if kept == 0:
         return "no session in it could be read"
     held = f" of {known}" if known is not None else ""
-    return f"{kept}{held} sessions in it could be read"
+    return f"{kept}{held} {'session' if kept == 1 and not held else 'sessions'} in it could be read"
 
 
 def _damage_line(path: Path, reason: str, moved: Path, kept: int, known: int | None) -> str:
@@ -1353,12 +1379,14 @@ def _damage_line(path: Path, reason: str, moved: Path, kept: int, known: int | N
     start = f"the session log {path} was damaged ({reason}); moved it to {moved.name}"
     if known is not None and kept == known:
         held = f" with all {known} sessions from it" if known else ""
+        if known == 1:
+            held = " with its 1 session"
         return f"{start} and started a new one{held}"
     if kept == 0:
         return f"{start} and started a new one: no session in it could be read"
     if known is None:
         return (
-            f"{start} and started a new one with the {kept} sessions that could be read "
+            f"{start} and started a new one with the {plural(kept, 'session')} that could be read "
             "from it (any others could not be read)"
         )
     return (

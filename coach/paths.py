@@ -7,6 +7,8 @@ people trying coach out keep it away from their real data.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 from pathlib import Path
 
@@ -27,10 +29,12 @@ def _platform(kind: str) -> Path:
     return Path(finder(APP_NAME))
 
 
-def private_folder(folder: Path) -> None:
+def private_folder(folder: Path, *, tighten: bool = False) -> None:
     """Make ``folder`` and each missing folder above it, 0700 whatever the umask: coach's
     folders hold the session log, which is health data. Folders that exist are left as
-    they are."""
+    they are; with ``tighten``, ``folder`` itself (one of coach's own, like the cache) loses
+    others' access: an older coach under umask 000 made it 0777, and anybody could plant
+    files and links where coach writes."""
     missing: list[Path] = []
     probe = folder
     while not probe.is_dir() and probe.parent != probe:
@@ -41,18 +45,26 @@ def private_folder(folder: Path) -> None:
             path.mkdir(mode=0o700)
         except FileExistsError:
             if not path.is_dir():
-                raise
+                # COACH_HOME=/etc/passwd: say which file stands where a folder should be.
+                raise NotADirectoryError(errno.ENOTDIR, f"{path} is a file, not a folder") from None
             continue  # made by another coach a moment ago
         if os.name != "nt":
             os.chmod(path, 0o700)  # a umask may also take the owner's bits away
+    if tighten and os.name != "nt" and not missing:
+        mode = folder.stat().st_mode & 0o777
+        if mode & 0o077:
+            with contextlib.suppress(OSError):  # not ours, or a read-only file system
+                os.chmod(folder, mode & 0o700)
 
 
 def write_private(path: Path, data: bytes) -> None:
     """Write a file of coach's whole, 0600 from its first moment: a temporary file beside
     it, renamed over it."""
-    private_folder(path.parent)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    private_folder(path.parent, tighten=True)
+    # A name nobody can guess, made here and now: never a file or link that was there.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(temporary, flags, 0o600)
     try:
         with open(fd, "wb") as stream:
             stream.write(data)

@@ -62,7 +62,7 @@ def describe(event: Event, *, back: bool = False) -> str | None:
         case CueDue(cue=cue):
             return cue.text
         case SegmentStarted(segment=seg) if seg.is_open:
-            reps = f"{seg.reps} reps, " if seg.reps else ""
+            reps = f"{plural(seg.reps, 'rep')}, " if seg.reps else ""
             return f"[{seg.label}: {reps}press Enter when done]"
         case Paused():
             return "[paused: p and Enter to resume]"

@@ -13,6 +13,7 @@ from enum import Enum
 
 from coach.durations import format_clock, format_countdown
 from coach.session import Position, State
+from coach.text import plural
 from coach.timeline import Segment, SegmentKind, Timeline
 
 
@@ -86,7 +87,7 @@ def _detail(segment: Segment, elapsed: float) -> str:
             rep = min(step.reps, int(elapsed // step.tempo) + 1)
             parts.append(f"rep {rep} of {step.reps}")
         else:
-            parts.append(f"{step.reps} reps")
+            parts.append(plural(step.reps, "rep"))
     return " · ".join(parts)
 
 
@@ -99,7 +100,7 @@ def next_line(timeline: Timeline, segment: Segment) -> str:
     if upcoming.duration is not None:
         parts.append(format_clock(upcoming.duration))
     elif upcoming.reps:
-        parts.append(f"{upcoming.reps} reps")
+        parts.append(plural(upcoming.reps, "rep"))
     return "next: " + " · ".join(parts)
 
 

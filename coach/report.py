@@ -11,12 +11,12 @@ from coach.timeline import build_timeline
 def step_time(step: Step) -> str:
     """How long one step takes, as the preview and ``coach show`` write it."""
     if step.duration is None:
-        return f"{step.reps} reps" if step.reps else "open"
+        return plural(step.reps, "rep") if step.reps else "open"
     per = format_clock(step.duration)
     if step.counts_reps:
         per = f"{step.reps} × {format_length(step.tempo or 0)}"
     elif step.reps:
-        per = f"{step.reps} reps in {format_clock(step.duration)}"
+        per = f"{plural(step.reps, 'rep')} in {format_clock(step.duration)}"
     parts = [per]
     if step.sides:
         parts.append("each side")
@@ -28,7 +28,7 @@ def step_time(step: Step) -> str:
 def short_step_time(step: Step) -> str:
     """The same, short, for the preview's narrow column: ``0:30 L/R``, ``10 reps ×2``."""
     if step.duration is None:
-        per = f"{step.reps} reps" if step.reps else "open"
+        per = plural(step.reps, "rep") if step.reps else "open"
     elif step.counts_reps:
         per = f"{step.reps}×{format_length(step.tempo or 0)}"
     else:

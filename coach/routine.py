@@ -18,11 +18,12 @@ from typing import Any, Literal
 import tomli
 
 from coach.durations import DurationError, format_clock, parse_duration
-from coach.files import TooLarge, Unreadable, read_small_file
+from coach.files import UTF16, TooLarge, Unreadable, is_utf16, read_small_file
 from coach.showing import QUOTE_LIMIT, printable, show_key, unsafe_character
 from coach.showing import quote as _quote
 from coach.showing import show_value as _show
 from coach.sourcemap import KeyPath, scan_key_lines
+from coach.text import cell_len
 
 KINDS = ("stretch", "strength", "massage", "breathing", "rest")
 """What a step is; the TUI colours and the log count by it."""
@@ -250,6 +251,8 @@ def parse_routine(
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_FILE_BYTES:
         raise RoutineError([Problem(shown, "file is larger than 1 MiB")])
+    if is_utf16(raw):
+        raise RoutineError([Problem(shown, UTF16, line=1)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -276,6 +279,18 @@ def parse_routine(
         problems = sorted(checker.problems, key=lambda p: p.line or len(text) + 1)
         raise RoutineError(problems)
     return routine
+
+
+_INVISIBLE = (
+    "shows nothing: it holds only characters of no width "
+    "(zero-width spaces, joiners, combining marks)"
+)
+
+
+def _invisible(text: str) -> str:
+    """Text that shows nothing, quoted so it can be seen: each character as ``\\u200d``."""
+    shown = "".join(f"\\u{ord(char):04x}" for char in text[:8])
+    return f'"{shown}..."' if len(text) > 8 else f'"{shown}"'
 
 
 def _long_number(shown: str, text: str) -> Problem:
@@ -354,6 +369,9 @@ class _Checker:
             self.problem(path + (key,), label, f"is longer than {MAX_TEXT} characters")
             raise _Invalid
         self.no_controls(value, path + (key,), label, newlines=key in LONG_TEXT)
+        if not cell_len(value):  # a name of zero-width joiners lists as a blank line
+            self.problem(path + (key,), label, f"{_invisible(value)} {_INVISIBLE}")
+            raise _Invalid
         return value
 
     def no_controls(self, value: str, path: KeyPath, label: str, *, newlines: bool) -> None:
@@ -389,6 +407,9 @@ class _Checker:
                 self.problem(path + (key,), label, f"has a text longer than {MAX_TEXT} characters")
                 raise _Invalid
             self.no_controls(item, path + (key,), label, newlines=False)
+            if not cell_len(item):
+                self.problem(path + (key,), label, f"{_invisible(item)} {_INVISIBLE}")
+                raise _Invalid
         return tuple(item.strip() for item in value)
 
     def duration(

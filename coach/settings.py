@@ -37,7 +37,7 @@ from typing import Any
 import tomli
 
 from coach import paths
-from coach.files import TooLarge, Unreadable, read_small_file
+from coach.files import UTF16, TooLarge, Unreadable, is_utf16, read_small_file
 from coach.showing import printable, show_key
 from coach.showing import show_value as _show
 from coach.sourcemap import scan_key_lines
@@ -181,6 +181,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         return Settings(), [f"{shown}: larger than 64 KiB; using the default settings"]
     except Unreadable as error:
         return Settings(), [f"{shown}: {error}; using the default settings"]
+    if is_utf16(raw):
+        return Settings(), [f"{shown}:1: {UTF16}; using the default settings"]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -14,16 +14,20 @@ from coach import __version__
 
 _IDS = "coach list --ids 2>/dev/null"
 ROUTINE_COMPLETION: dict[str, Any] = {
-    "bash": "_coach_routines",
+    # "_file" in the name: shtab then lets bash treat the words as file names (a folder
+    # ends in "/", not a space).
+    "bash": "_coach_routine_files",
     "zsh": "_coach_routines",
     "fish": f"({_IDS}; __fish_complete_suffix .toml)",
     "preamble": {
         "bash": (
-            "# a routine id from `coach list --ids`, or a .toml file\n"
-            "_coach_routines() {\n"
-            f'  compgen -W "$({_IDS})" -- "$1"\n'
-            "  compgen -f -X '!*.toml' -- \"$1\"\n"
-            '  compgen -d -- "$1"\n'
+            "# a routine id from `coach list --ids`, or a .toml file; folders only for a\n"
+            "# path, or when nothing else fits (not every folder of a home beside the ids)\n"
+            "_coach_routine_files() {\n"
+            "  local found\n"
+            f'  found=$(compgen -W "$({_IDS})" -- "$1"; compgen -f -X \'!*.toml\' -- "$1")\n'
+            '  [ -n "$found" ] && printf \'%s\\n\' "$found"\n'
+            '  if [ -z "$found" ] || [[ "$1" == */* ]]; then compgen -d -- "$1"; fi\n'
             "}"
         ),
         "zsh": (

@@ -488,7 +488,7 @@ class Speech:
 
     def _open_log(self) -> IO[bytes] | None:
         try:
-            paths.private_folder(self._log_path.parent)
+            paths.private_folder(self._log_path.parent, tighten=True)
             # Keep the last run's log, and the log across restarts within one run.
             keep = os.O_APPEND if self.processes_started else os.O_TRUNC
             return open(os.open(self._log_path, os.O_WRONLY | os.O_CREAT | keep, 0o600), "ab")

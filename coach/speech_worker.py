@@ -252,7 +252,7 @@ class Worker:
     def render(self, request: dict[str, Any]) -> None:
         began = time.monotonic()
         path = Path(request["path"])
-        private_folder(path.parent)
+        private_folder(path.parent, tighten=True)
         partial = path.with_name(f"{path.stem}.{os.getpid()}.part.wav")
         self.send(op="begin", id=request["id"])
         for _attempt in range(RENDER_ATTEMPTS):

@@ -154,3 +154,29 @@ def test_run_with_an_unknown_routine_is_one_line_and_exit_1() -> None:
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert "no routine with this id" in result.stderr
+
+
+def test_a_broken_file_with_a_built_ins_id_says_it_hides_the_built_in(
+    coach_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy of desk-break.toml edited and broken replaced the built-in without a word:
+    `coach list` showed desk-break as broken, and `coach run desk-break` failed, as if coach's
+    own routine were damaged."""
+    from coach.cli import main
+
+    folder = coach_home / "config" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "desk-break.toml").write_text("name = \n")
+    (folder / "mine.toml").write_text("name = \n")
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    [line] = [line for line in out if "desk-break" in line]
+    assert "broken:" in line and line.endswith("(hides the built-in desk-break)")
+    [mine] = [line for line in out if line.startswith("mine ")]
+    assert "broken:" in mine and "hides" not in mine  # no built-in of that id
+    assert main(["show", "desk-break"]) == 1
+    *_, last = capsys.readouterr().err.splitlines()
+    assert last == (
+        f"coach: {folder / 'desk-break.toml'}: hides the built-in desk-break "
+        "(fix this file, or remove it to use the built-in)"
+    )

@@ -46,6 +46,13 @@ def _text(text: str) -> Callable[[Path], None]:
     return lambda path: path.write_text(text, encoding="utf-8")
 
 
+def _bytes(data: bytes) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_bytes(data)
+
+    return write
+
+
 def _huge_timeline(path: Path) -> None:
     cues = "".join(f'[[step.cue]]\nat = "50%"\nsay = "Cue {n}"\n' for n in range(20_000))
     head = 'name = "Big"\n\n[[step]]\nname = "Hold"\nkind = "stretch"\nduration = "30s"\n'
@@ -83,6 +90,15 @@ MADE: dict[str, tuple[Callable[[Path], None], str]] = {
         _text(_STEP.format(name="Hold", dur="0.5s")),
         '\\udcff\\udcfe.toml:6: step 1 "Hold": duration: "0.5s" is shorter than 1 second '
         "(durations are 1s to 4h)",
+    ),
+    # Saved as "Unicode" by an editor that means UTF-16: say so, not just "byte 0xff".
+    "utf16.toml": (
+        _bytes(_STEP.format(name="Hold", dur="30s").encode("utf-16")),
+        "utf16.toml:1: is UTF-16 text, not UTF-8 (save it again as UTF-8)",
+    ),
+    "utf16be.toml": (
+        _bytes(b"\xfe\xff" + "name = 1".encode("utf-16-be")),
+        "utf16be.toml:1: is UTF-16 text, not UTF-8 (save it again as UTF-8)",
     ),
 }
 CASES = [p.name for p in FILES] + list(MADE)
@@ -234,3 +250,43 @@ def test_every_folder_and_file_coach_makes_is_private_under_umask_000(tmp_path: 
         if path.stat().st_mode & 0o077
     }
     assert wrong == {}
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_coach_folders_left_open_by_an_older_coach_are_made_private(tmp_path: Path) -> None:
+    """An older coach under umask 000 made its folders 0777; the log's folder was put right
+    on opening, but the cache folder stayed open: anybody on the machine could swap the
+    list's cache or the rendered speech, or plant a link where coach writes."""
+    home = tmp_path / "coach-home"
+    for name in ("cache", "data"):
+        (home / name).mkdir(parents=True)
+        (home / name).chmod(0o777)
+    routine = tmp_path / "tiny.toml"
+    routine.write_text(
+        'name = "Tiny"\nprepare = 0\n[cues]\ncountdown = 0\nnext_up = false\n'
+        '[[step]]\nname = "Hold"\nkind = "stretch"\nduration = "1s"\n'
+    )
+    for args in (["list"], ["run", str(routine), "--plain", "--no-sound"]):
+        coach(*args, home=home)
+    wrong = {
+        path.name: oct(path.stat().st_mode & 0o777)
+        for path in (home / "cache", home / "data", *(home / "cache").rglob("*"))
+        if path.stat().st_mode & 0o077
+    }
+    assert wrong == {}
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links")
+def test_the_list_cache_is_never_written_through_a_planted_link(tmp_path: Path) -> None:
+    """The cache was written to `.routine-list.json.<pid>` first, opened without O_EXCL: a
+    link planted at that name (a pid is easy to guess) had coach overwrite its target."""
+    from coach import paths
+
+    target = tmp_path / "cache" / "routine-list.json"
+    target.parent.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    (target.parent / f".{target.name}.{os.getpid()}").symlink_to(victim)
+    paths.write_private(target, b"{}")
+    assert victim.read_text() == "keep me\n"
+    assert target.read_bytes() == b"{}" and not target.is_symlink()

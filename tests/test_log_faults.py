@@ -18,6 +18,7 @@ import re
 import resource
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -279,6 +280,37 @@ def test_a_log_that_cannot_be_opened_fails_the_commands_that_read_it(coach_home:
         assert result.stdout == "", args
         [line] = result.stderr.splitlines()
         assert line.startswith("coach: cannot use the session log"), line
+
+
+def _fifo_log(data: Path) -> None:
+    os.mkfifo(data / "log.sqlite3")
+
+
+def _link_to_fifo_log(data: Path) -> None:
+    os.mkfifo(data / "pipe")
+    (data / "log.sqlite3").symlink_to(data / "pipe")
+
+
+@pytest.mark.parametrize("make_log", [_fifo_log, _link_to_fifo_log], ids=["fifo", "link"])
+def test_a_log_that_is_a_named_pipe_is_refused_not_waited_on(
+    coach_home: Path, make_log: Callable[[Path], None]
+) -> None:
+    """Opening a FIFO to read its header waits for a writer that never comes: every
+    command, and the app, hung before its first line."""
+    data = coach_home / "data"
+    data.mkdir(parents=True)
+    make_log(data)
+    for args in (["log"], ["stats"], ["export"]):
+        result = coach(*args, home=coach_home, timeout=20)
+        assert result.returncode == 1, args
+        [line] = result.stderr.splitlines()
+        assert line.startswith("coach: cannot use the session log"), line
+        assert "is a named pipe (FIFO), not a session log" in line, line
+    (coach_home / "config" / "routines").mkdir(parents=True)
+    (coach_home / "config" / "routines" / "tiny.toml").write_text(TINY)
+    result = coach("run", "tiny", "--plain", home=coach_home, timeout=20)
+    assert "kept only until coach closes" in result.stderr
+    assert stat.S_ISFIFO(os.stat(data / "log.sqlite3").st_mode)  # left as it was
 
 
 # -- another process holding the lock ----------------------------------------------------------

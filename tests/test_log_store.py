@@ -3,6 +3,7 @@ liveness, two processes at once, and the SQL totals against the pure reference."
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -438,3 +439,58 @@ def test_sessions_filters_newest_first(tmp_path: Path) -> None:
     assert [r.local_day.day for r in store.sessions(routine="desk-break", limit=2)] == [4, 3]
     assert store.sessions(routine="nothing") == []
     store.close()
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() != 0, reason="chown needs root")
+def test_a_data_folder_another_user_owns_is_named(coach_home: Path) -> None:
+    """Whoever owns the log's folder can swap the log for a file of theirs, or read the
+    next one: coach used it without a word."""
+    folder = coach_home / "data"
+    folder.mkdir(parents=True)
+    os.chown(folder, 65534, -1)
+    with SessionStore.open() as store:
+        assert store.writable
+        assert store.status_line == (
+            f"the data folder {folder} belongs to another user (uid 65534), who can read or "
+            "replace your session log: give it to yourself (chown) or move COACH_HOME"
+        )
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_a_data_folder_others_can_write_that_cannot_be_fixed_is_named(
+    coach_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 0777 folder is made 0700 on opening; where that fails (a file system that refuses
+    chmod, a folder not the person's to change), it was used in silence. chmod is made to
+    fail here: this machine's test user may change its own folder's mode."""
+    folder = coach_home / "data"
+    folder.mkdir(parents=True)
+    folder.chmod(0o777)
+
+    def refuse(path: object, mode: int, **kwargs: object) -> None:
+        if Path(str(path)) == folder:
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        real_chmod(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    real_chmod = os.chmod
+    monkeypatch.setattr(os, "chmod", refuse)
+    with SessionStore.open() as store:
+        assert store.status_line == (
+            f"the data folder {folder} can be written by other users (mode 0777), who can "
+            "read or replace your session log: chmod 700 it"
+        )
+
+
+def test_a_coach_home_that_is_a_file_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """COACH_HOME=/etc/passwd said "cannot use the session log /etc/passwd/data/log.sqlite3
+    (File exists)": which file, and why it matters, was left to guess."""
+    home = tmp_path / "home-file"
+    home.write_text("not a folder\n")
+    monkeypatch.setenv("COACH_HOME", str(home))
+    with SessionStore.open() as store:
+        assert store.status_line == (
+            f"cannot use the session log {home}/data/log.sqlite3 ({home} is a file, not a "
+            "folder); sessions are kept only until coach closes"
+        )

@@ -148,3 +148,14 @@ def test_a_key_with_escape_codes_is_shown_escaped() -> None:
         "sounds, ask_back_feel, theme, break_every, break_snooze, break_routine, "
         "break_reminders); ignored",
     ]
+
+
+def test_a_utf16_config_is_named_as_utf16(tmp_path: Path) -> None:
+    """What some editors save as "Unicode" read as "not UTF-8 text", nothing more."""
+    path = tmp_path / "config.toml"
+    path.write_bytes("rate = 150\n".encode("utf-16"))
+    settings, problems = load_settings(path)
+    assert settings == Settings()
+    assert problems == [
+        f"{path}:1: is UTF-16 text, not UTF-8 (save it again as UTF-8); using the default settings"
+    ]

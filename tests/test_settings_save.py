@@ -7,7 +7,10 @@ import asyncio
 import stat
 from pathlib import Path
 
-from coach.settings import load_settings, save_setting
+from textual.app import App
+from textual.widgets._toast import Toast
+
+from coach.settings import Settings, load_settings, save_setting
 from tests.tui_helpers import make_app
 
 MINE = """\
@@ -79,3 +82,46 @@ def test_the_theme_chosen_in_the_app_is_kept_for_the_next_run(tmp_path: Path) ->
 
     asyncio.run(second())
     assert path.read_text().count("theme =") == 1
+
+
+def _notices(app: App[None]) -> list[str]:
+    """Each notice as the app's toast renders it (a markup error raises here, as it stopped
+    the real app)."""
+    return [str(Toast(notice).render()) for notice in app._notifications]
+
+
+def test_a_theme_name_that_looks_like_markup_is_named_not_read_as_markup() -> None:
+    """`theme = "[/]"` in config.toml stopped the app at its start with a MarkupError
+    traceback: the notice put the name into Textual markup."""
+    h = make_app(settings=Settings(theme="[/]\x1b[31m"))
+    shown: list[str] = []
+
+    async def go() -> None:
+        async with h.app.run_test() as pilot:
+            await pilot.pause()
+            shown.extend(_notices(h.app))
+
+    asyncio.run(go())
+    [line] = shown
+    assert line.startswith("config.toml: theme: no theme '[/]\\x1b[31m' (known:"), line
+
+
+def test_a_save_problem_with_brackets_in_its_path_is_shown_as_written(tmp_path: Path) -> None:
+    """The line saying why the theme was not kept names the config file: a folder called
+    `[b]` was read as markup (and `[/]` in a reason stopped the app with a traceback)."""
+    folder = tmp_path / "[b]"
+    folder.mkdir()
+    path = folder / "config.toml"
+    path.write_text("theme = [\n")  # broken: left alone, and the app says why
+    h = make_app(config=path)
+    shown: list[str] = []
+
+    async def go() -> None:
+        async with h.app.run_test() as pilot:
+            await pilot.pause()
+            h.app.theme = "textual-light"
+            await pilot.pause()
+            shown.extend(_notices(h.app))
+
+    asyncio.run(go())
+    assert any(line.startswith(f"{path}: theme not saved (") for line in shown), shown

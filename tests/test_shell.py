@@ -27,8 +27,9 @@ def coach(*args: str) -> subprocess.CompletedProcess[str]:
 class Shell:
     """An interactive shell in tmux on a private server."""
 
-    def __init__(self, socket: str) -> None:
+    def __init__(self, socket: str, name: str) -> None:
         self.socket = socket
+        self.name = name
 
     def tmux(self, *args: str) -> str:
         result = subprocess.run(
@@ -85,6 +86,8 @@ def shell(request: pytest.FixtureRequest, tmp_path: Path, coach_home: Path) -> I
             pytest.skip(f"{tool} is not installed")
     home = tmp_path / "home"
     home.mkdir()
+    for folder in ("Documents", "Downloads", "Music"):  # a home, where the shell starts
+        (home / folder).mkdir()
     command, keys = setup(name, home)
     env = {
         "HOME": str(home),
@@ -97,11 +100,12 @@ def shell(request: pytest.FixtureRequest, tmp_path: Path, coach_home: Path) -> I
     socket = f"coach-shell-{uuid.uuid4().hex[:8]}"
     subprocess.run(
         ["tmux", "-L", socket, "new-session", "-d", "-s", "sh", "-x", "100", "-y", "20"]
+        + ["-c", str(home)]
         + ["env", "-i", *(f"{k}={v}" for k, v in env.items()), *command],
         check=True,
         timeout=10,
     )
-    term = Shell(socket)
+    term = Shell(socket, name)
     try:
         time.sleep(1.0)
         for line in keys:
@@ -118,6 +122,19 @@ def test_tab_completes_commands_routine_ids_and_options(shell: Shell) -> None:
     shell.wait_for("coach run desk-break")
     shell.type(" --pl", "Tab")
     shell.wait_for("--plain")
+
+
+def test_tab_on_nothing_offers_the_routines_not_every_folder(shell: Shell) -> None:
+    """bash offered every folder of the current one beside the ids: in a home, the routines
+    were lost among Documents, Downloads and the rest. Folders come when the word is a path
+    (or nothing else fits)."""
+    if shell.name != "bash":
+        pytest.skip("zsh and fish show folders in a group of their own")
+    shell.type("coach run ", "Tab", "Tab")
+    screen = shell.wait_for("morning-stretch")
+    assert "desk-break" in screen and "Documents" not in screen
+    shell.type("C-u", "coach run Doc", "Tab")
+    shell.wait_for("coach run Documents/")
 
 
 def test_completion_needs_a_shell_it_knows() -> None:

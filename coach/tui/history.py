@@ -23,7 +23,7 @@ from textual.widgets import Static
 from coach.durations import format_clock, format_length
 from coach.history import Summary, format_days, week_start
 from coach.showing import printable
-from coach.text import fit
+from coach.text import fit, plural
 from coach.tui.widgets import KeyBar
 
 SHADES = (" ·", " ░", " ▒", " ▓", " █")
@@ -199,7 +199,8 @@ class HistoryScreen(Screen[None]):
             # This week first: on a small terminal it is what shows without scrolling.
             yield Static(
                 f"this week {format_length(s.week_minutes * 60)} · last week "
-                f"{format_length(s.last_week_minutes * 60)} · {s.total_sessions} sessions, "
+                f"{format_length(s.last_week_minutes * 60)} · "
+                f"{plural(s.total_sessions, 'session')}, "
                 f"{format_length(s.total_minutes * 60)} in all",
                 id="weeks",
             )
