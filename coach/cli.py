@@ -17,7 +17,6 @@ from coach import __version__
 if TYPE_CHECKING:
     from datetime import date, datetime, timedelta
 
-    from coach.history import SessionRecord
     from coach.log import SessionStore
     from coach.plain import Listener
     from coach.session import Event
@@ -122,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="write to FILE, not standard output"
     )
+    export.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (never a link's target)"
+    )
 
     sub.add_parser("schema", help="print the JSON Schema of the routine format")
     sub.add_parser("paths", help="print where coach keeps its files")
@@ -164,7 +166,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if command == "stats":
         return cmd_stats(weeks=args.weeks)
     if command == "export":
-        return cmd_export(args.format, output=args.output)
+        return cmd_export(args.format, output=args.output, force=args.force)
     if command == "schema":
         return cmd_schema()
     if command == "paths":
@@ -412,58 +414,32 @@ def _average(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-def cmd_export(fmt: str, *, output: Path | None = None) -> int:
-    """``coach export``: every session, oldest first, one row each, as CSV or JSON."""
+def cmd_export(fmt: str, *, output: Path | None = None, force: bool = False) -> int:
+    """``coach export``: every session, oldest first, one row each, as CSV or JSON, written
+    as it is read."""
+    import sqlite3
+
+    from coach.export import WRITERS, ExportError, write_file
+
     store = _open_log()
     if store is None:
         return 1
+    writer = WRITERS[fmt]
     try:
-        records = store.sessions()
+        if output is None:
+            writer(store.export_rows(), sys.stdout)
+            return 0
+        count = write_file(output, lambda stream: writer(store.export_rows(), stream), force=force)
+    except ExportError as error:
+        _error(str(error))
+        return 1
+    except sqlite3.Error as error:
+        _error(f"cannot read the session log {store.path or ''} ({error})".replace("  ", " "))
+        return 1
     finally:
         store.close()
-    records.reverse()
-    text = _export_json(records) if fmt == "json" else _export_csv(records)
-    if output is None:
-        sys.stdout.write(text)
-        return 0
-    import os
-
-    try:
-        # The log is health data: the export is its owner's only, like the log itself.
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-    except OSError as error:
-        _error(f"cannot write {output}: {error.strerror or error}")
-        return 1
-    _error(f"wrote {len(records)} sessions to {output}")
+    _error(f"wrote {count} sessions to {output}")
     return 0
-
-
-def _export_json(records: Sequence[SessionRecord]) -> str:
-    import json
-
-    from coach.log import iter_fields
-
-    rows = [dict(iter_fields(record)) for record in records]
-    return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
-
-
-def _export_csv(records: Sequence[SessionRecord]) -> str:
-    import csv
-    import io
-
-    from coach.log import EXPORT_FIELDS, iter_fields
-
-    stream = io.StringIO()
-    writer = csv.writer(stream)
-    writer.writerow(EXPORT_FIELDS)
-    for record in records:
-        writer.writerow(
-            "; ".join(value) if isinstance(value, list) else "" if value is None else value
-            for _, value in iter_fields(record)
-        )
-    return stream.getvalue()
 
 
 def cmd_schema() -> int:
