@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 from coach import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import date, datetime, timedelta
 
+    from coach.history import SessionRecord
     from coach.log import SessionStore
     from coach.plain import Listener
     from coach.session import Event
@@ -106,8 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit",
         type=_count,
         metavar="N",
-        help=f"at most N sessions (default {LOG_LIMIT}, or all with --since or --routine)",
+        help=f"at most N sessions (default {LOG_LIMIT})",
     )
+    log.add_argument("--all", action="store_true", help="every session that matches")
 
     stats = sub.add_parser(
         "stats", help="streaks, totals, per routine, per week, back feel before and after"
@@ -162,7 +165,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
         return cmd_say(args.text, to=args.to, voice=args.voice, rate=args.rate, volume=args.volume)
     if command == "log":
-        return cmd_log(since=args.since, routine=args.routine, limit=args.limit)
+        return cmd_log(
+            since=args.since, routine=args.routine, limit=args.limit, everything=args.all
+        )
     if command == "stats":
         return cmd_stats(weeks=args.weeks)
     if command == "export":
@@ -305,45 +310,69 @@ def _open_log(tell: Callable[[str], None] = _error) -> SessionStore | None:
     return store
 
 
-def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int | None) -> int:
-    """``coach log``: recent sessions, one line each, newest first."""
-    from coach.durations import format_clock
-    from coach.showing import quote
+def cmd_log(
+    *,
+    since: date | None = None,
+    routine: str | None = None,
+    limit: int | None = None,
+    everything: bool = False,
+) -> int:
+    """``coach log``: sessions one line each, newest first; the newest ``LOG_LIMIT`` unless
+    told otherwise, so it answers at once whatever the size of the log."""
+    from itertools import chain, islice
 
     store = _open_log()
     if store is None:
         return 1
     try:
-        if limit is None and since is None and routine is None:
+        if limit is None and not everything:
             limit = LOG_LIMIT
-        records = store.sessions(since=since, routine=routine, limit=limit)
+        if everything and limit is None:
+            rows = store.iter_sessions(since=since, routine=routine)
+            first = list(islice(rows, LOG_LIMIT))
+            records: Iterable[SessionRecord] = chain(first, rows)
+        else:
+            first = store.sessions(since=since, routine=routine, limit=limit)
+            records = first
+            if limit is not None and len(first) == limit:
+                total = store.count(since=since, routine=routine)
+                if total > limit:
+                    _error(f"the newest {limit} of {total} sessions; --limit N or --all for more")
+        if not first:
+            print("no sessions logged" + (" that match" if since or routine else " yet"))
+            return 0
+        width = min(28, max(len(r.routine_name) for r in first))
+        for r in records:
+            print(_log_line(r, width))
     finally:
         store.close()
-    if not records:
-        print("no sessions logged" + (" that match" if since or routine else " yet"))
-        return 0
-    width = min(28, max(len(r.routine_name) for r in records))
-    for r in records:
-        start = r.local_start
-        when = start.strftime("%Y-%m-%d %H:%M")
-        if start.utcoffset() != _local_offset(start):
-            when += f" (UTC{start.strftime('%z')[:3]}:{start.strftime('%z')[3:]})"
-        steps = f"{r.steps_completed}/{r.steps_total} steps"
-        if r.steps_skipped:
-            steps += f", {r.steps_skipped} skipped"
-        parts = [
-            when,
-            f"{r.routine_name[:width]:<{width}}",
-            f"{format_clock(r.active_seconds):>7} of {format_clock(r.planned_seconds):<5}",
-            f"{steps:<22}",
-            f"{r.status:<11}",
-        ]
-        if r.feel_before is not None or r.feel_after is not None:
-            parts.append(f"back {_feel(r.feel_before)} -> {_feel(r.feel_after)}")
-        if r.note:
-            parts.append(quote(r.note, limit=60))
-        print("  ".join(parts).rstrip())
     return 0
+
+
+def _log_line(r: SessionRecord, width: int) -> str:
+    """One session of ``coach log``."""
+    from coach.durations import format_clock
+    from coach.showing import quote
+
+    start = r.local_start
+    when = start.strftime("%Y-%m-%d %H:%M")
+    if start.utcoffset() != _local_offset(start):
+        when += f" (UTC{start.strftime('%z')[:3]}:{start.strftime('%z')[3:]})"
+    steps = f"{r.steps_completed}/{r.steps_total} steps"
+    if r.steps_skipped:
+        steps += f", {r.steps_skipped} skipped"
+    parts = [
+        when,
+        f"{r.routine_name[:width]:<{width}}",
+        f"{format_clock(r.active_seconds):>7} of {format_clock(r.planned_seconds):<5}",
+        f"{steps:<22}",
+        f"{r.status:<11}",
+    ]
+    if r.feel_before is not None or r.feel_after is not None:
+        parts.append(f"back {_feel(r.feel_before)} -> {_feel(r.feel_after)}")
+    if r.note:
+        parts.append(quote(r.note, limit=60))
+    return "  ".join(parts).rstrip()
 
 
 def _local_offset(moment: datetime) -> timedelta | None:

@@ -594,28 +594,49 @@ class SessionStore:
     ) -> list[SessionRecord]:
         """Sessions, newest first: from the local day ``since`` on, of one ``routine`` id,
         at most ``limit``. A session whose process is gone reads as interrupted."""
-        sql = [_SELECT]
-        where: list[str] = []
-        values: list[object] = []
-        if since is not None:
-            where.append("local_day >= ?")
-            values.append(since.isoformat())
-        if routine is not None:
-            where.append("routine_id = ?")
-            values.append(routine)
-        if where:
-            sql.append("WHERE " + " AND ".join(where))
-        sql.append("ORDER BY started_utc DESC, id DESC")
-        if limit is not None:
-            sql.append("LIMIT ?")
-            values.append(max(0, limit))
         try:
-            with self._mutex:
-                rows = self._db.execute(" ".join(sql), values).fetchall()
-                return [self._record(row) for row in rows]
+            return list(self.iter_sessions(since=since, routine=routine, limit=limit))
         except (sqlite3.Error, OSError, ValueError) as error:
             self._read_failed(error)
             return []
+
+    def iter_sessions(
+        self,
+        *,
+        since: date | None = None,
+        routine: str | None = None,
+        limit: int | None = None,
+        batch: int = 100,
+    ) -> Iterator[SessionRecord]:
+        """What :meth:`sessions` gives, read ``batch`` rows at a time (flat memory for a log
+        of any size). Raises sqlite3.Error, OSError or ValueError for a log it cannot read."""
+        where, values = _filter(since, routine)
+        sql = f"{_SELECT}{where} ORDER BY started_utc DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            values.append(max(0, limit))
+        with self._mutex:
+            cursor = self._db.execute(sql, values)
+        while True:
+            with self._mutex:
+                rows = cursor.fetchmany(batch)
+                records = [self._record(row) for row in rows]
+            if not records:
+                return
+            yield from records
+
+    def count(self, *, since: date | None = None, routine: str | None = None) -> int:
+        """How many sessions :meth:`sessions` would give without a limit (0 when the log
+        cannot be read)."""
+        where, values = _filter(since, routine)
+        try:
+            with self._mutex:
+                return int(
+                    self._db.execute(f"SELECT count(*) FROM sessions{where}", values).fetchone()[0]
+                )
+        except (sqlite3.Error, OSError) as error:
+            self._read_failed(error)
+            return 0
 
     def export_rows(self, batch: int = 100) -> Iterator[tuple[object, ...]]:
         """Every session, oldest first, as the values of :data:`EXPORT_FIELDS`, read from the
@@ -942,6 +963,19 @@ class SessionStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _filter(since: date | None, routine: str | None) -> tuple[str, list[object]]:
+    """The WHERE clause (with its leading space) and values of a sessions query."""
+    where: list[str] = []
+    values: list[object] = []
+    if since is not None:
+        where.append("local_day >= ?")
+        values.append(since.isoformat())
+    if routine is not None:
+        where.append("routine_id = ?")
+        values.append(routine)
+    return (" WHERE " + " AND ".join(where) if where else ""), values
 
 
 def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
