@@ -71,7 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--timeline", action="store_true", help="also list every segment and cue")
 
     validate = sub.add_parser("validate", help="check routine files (exit 1 if any is broken)")
-    validate.add_argument("paths", metavar="PATH", nargs="+")
+    validate.add_argument(
+        "paths", metavar="PATH", nargs="+", help="a routine file, or a folder of them"
+    )
+    validate.add_argument(
+        "-r", "--recursive", action="store_true", help="in folders, look in subfolders too"
+    )
 
     run = sub.add_parser("run", help="follow a routine (the app, or --plain text)")
     run.add_argument("routine", metavar="ID|PATH")
@@ -153,7 +158,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if command == "show":
         return cmd_show(args.routine, timeline=args.timeline)
     if command == "validate":
-        return cmd_validate(args.paths)
+        return cmd_validate(args.paths, recursive=args.recursive)
     if command == "run":
         return cmd_run(args.routine, plain=args.plain, mute=args.mute, no_sound=args.no_sound)
     if command == "voices":
@@ -228,13 +233,27 @@ def cmd_show(ref: str, *, timeline: bool = False) -> int:
     return 0
 
 
-def cmd_validate(paths: Sequence[str]) -> int:
-    from pathlib import Path
+def cmd_validate(paths: Sequence[str], *, recursive: bool = False) -> int:
+    """``coach validate``: each file, and every ``.toml`` file in each folder (with
+    ``recursive``, in its subfolders too), one line each for every problem."""
+    import os
 
     from coach.routine import RoutineError, load_routine
 
-    broken = 0
+    files: list[str] = []
+    empty = 0
     for name in paths:
+        if not os.path.isdir(name):
+            files.append(name)
+            continue
+        found = _routine_files(name, recursive=recursive)
+        if not found:
+            empty += 1
+            more = "" if recursive else "; -r looks in subfolders too"
+            print(f"{name}: no routine files (.toml) here{more}")
+        files.extend(found)
+    broken = 0
+    for name in files:
         try:
             routine = load_routine(Path(name), display_name=name)
         except RoutineError as error:
@@ -243,9 +262,20 @@ def cmd_validate(paths: Sequence[str]) -> int:
                 print(problem)
             continue
         print(f"{name}: ok ({routine.name}, {len(routine.steps)} steps)")
-    if len(paths) > 1:
-        print(f"{len(paths) - broken} valid, {broken} broken")
-    return 1 if broken else 0
+    if len(files) > 1:
+        print(f"{len(files) - broken} valid, {broken} broken")
+    return 1 if broken or empty else 0
+
+
+def _routine_files(folder: str, *, recursive: bool) -> list[str]:
+    """The ``.toml`` files in ``folder`` (and below it), in order, as paths under it."""
+    import os
+
+    found: list[str] = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if recursive else []
+        found.extend(os.path.join(top, n) for n in sorted(names) if n.endswith(".toml"))
+    return found
 
 
 def cmd_run(ref: str, *, plain: bool, mute: bool = False, no_sound: bool = False) -> int:
