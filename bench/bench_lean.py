@@ -350,15 +350,32 @@ class CommandRun:
     code: int
 
 
+_LAUNCH = """
+import os, sys, time
+quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]
+t = time.perf_counter()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=quiet)
+_, status, usage = os.wait4(pid, 0)
+t = time.perf_counter() - t
+print(t, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_command(exe: str, args: list[str], env: dict[str, str]) -> CommandRun:
-    """Wall time and peak resident memory of one ``coach ARGS``, output thrown away."""
-    started = time.perf_counter()
-    with open(os.devnull, "wb") as null:
-        process = subprocess.Popen([exe, *args], stdout=null, stderr=null, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return CommandRun(seconds, usage.ru_maxrss / 1024, process.returncode)
+    """Wall time and peak resident memory of one ``coach ARGS``, output thrown away.
+
+    Started by a small launcher process: a child of this big process would begin as a copy
+    of it (fork or vfork alike), and that copy would count in the child's peak memory.
+    """
+    launched = subprocess.run(
+        [sys.executable, "-S", "-c", _LAUNCH, exe, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, peak_kb, code = launched.stdout.split()
+    return CommandRun(float(seconds), int(peak_kb) / 1024, int(code))
 
 
 def command_rows(
