@@ -7,15 +7,16 @@ Either app runs with Textual's real driver on the terminal it is given; a fake c
 one second ``--rate`` times a real second, and the app does what it does each second (coach:
 ``PlayerScreen.sync``, which asks the session and repaints; bare: the ``Digits`` text). So an
 hour of one routine takes ``ticks / rate`` seconds. At every ``--every`` ticks the process's
-resident memory goes to REPORT as ``tick rss_kb`` lines. With ``--trace`` it also writes the
-allocations that grew most between the first checkpoint and the end (tracemalloc), to find
-what grows.
+resident memory and CPU time go to REPORT as ``tick rss_kb cpu_seconds`` lines. With
+``--trace`` it also writes the allocations that grew most between the first checkpoint and
+the end (tracemalloc), to find what grows.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import tracemalloc
 from pathlib import Path
@@ -40,7 +41,8 @@ class Reporter:
         if n % self.every and not last:
             return
         gc.collect()
-        self.stream.write(f"{n} {rss_kb()}\n")
+        cpu = os.times()
+        self.stream.write(f"{n} {rss_kb()} {cpu.user + cpu.system:.3f}\n")
         self.stream.flush()
         if not self.trace:
             return

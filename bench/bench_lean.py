@@ -287,7 +287,7 @@ def bench_hour(
         f"\nhour: {ticks} seconds of one step at {rate:g} per real second, real driver, "
         f"80x24; memory after {warm} ticks and at the end"
     )
-    growth: dict[str, float] = {}
+    per_tick: dict[str, float] = {}
     for app in ("bare", "coach"):
         report = home / f"hour-{app}.txt"
         argv = [python, "-m", "bench._hour", app, str(report), "--ticks", str(ticks)]
@@ -296,10 +296,10 @@ def bench_hour(
             argv.append("--trace")
         _run_in_terminal(argv, home, timeout=ticks / rate * 4 + 60)
         lines = report.read_text().splitlines()
-        points = [tuple(int(x) for x in line.split()) for line in lines if line[:1].isdigit()]
-        (t0, kb0), (t1, kb1) = points[0], points[-1]
+        points = [[float(x) for x in line.split()] for line in lines if line[:1].isdigit()]
+        (t0, kb0, cpu0), (t1, kb1, cpu1) = points[0], points[-1]
         per_hour = (kb1 - kb0) / 1024 * 3600 / max(1, t1 - t0)
-        growth[app] = per_hour
+        per_tick[app] = (cpu1 - cpu0) * 1000 / max(1, t1 - t0)
         label = "bare Textual + Digits" if app == "bare" else "coach run ID"
         row(
             f"{label}: growth per hour",
@@ -307,6 +307,12 @@ def bench_hour(
             f"{kb0 / 1024:.1f} -> {kb1 / 1024:.1f} MB",
             "budget < 1 MB/h" if app == "coach" else "",
         )
+        versus = (
+            f"{per_tick['coach'] / per_tick['bare']:.2f}x the bare app"
+            if app == "coach" and per_tick.get("bare")
+            else ""
+        )
+        row("  CPU per second shown", f"{per_tick[app]:.2f} ms", versus)
         for line in lines:
             if line.startswith("#") and trace:
                 print("   ", line[1:])
