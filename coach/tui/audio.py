@@ -63,13 +63,16 @@ class AppAudio:
             from coach.speech import Speech
 
             player = open_player(bell=self._bell, backends=self._backends)
-            speech = Speech()
-            speech.start()
+            if player.available:
+                # Without a device there is nothing to speak through (live speech plays
+                # through the same device): no speech process, captions instead.
+                speech = Speech()
+                speech.start()
             with self._lock:
                 if not self._closed:
                     self._player, self._speech = player, speech
                     published = True  # the app's now: close() closes them
-            if published:
+            if published and speech is not None:
                 speech.wait_ready(READY_WAIT)
         finally:
             if not published:
