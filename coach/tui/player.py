@@ -27,7 +27,7 @@ from coach.plain import Listener
 from coach.player_view import Mode, PlayerView, player_view, seconds_to_next_change
 from coach.session import CueDue, Event, Finished, Session, State, StepResult
 from coach.timeline import CLOCK_KINDS, Timeline
-from coach.tui.widgets import Bar, KeyBar
+from coach.tui.widgets import Bar, KeyBar, Ticker
 
 if TYPE_CHECKING:
     from coach.cues import Cues
@@ -100,7 +100,7 @@ class PlayerScreen(Screen[RunResult]):
         self._fit(self.app.size)
         with Horizontal(id="top"):
             yield Static(id="routine-name")
-            yield Static(id="where")
+            yield Ticker(id="where")
         yield Static(id="paused-banner")
         with Vertical(id="body"):
             with Horizontal(id="heading"):
@@ -118,6 +118,11 @@ class PlayerScreen(Screen[RunResult]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        # What changes every second, found once (a query each second is measurable).
+        self._where = self.query_one("#where", Ticker)
+        self._digits = self.query_one("#digits", Digits)
+        self._segment_bar = self.query_one("#segment-bar", Bar)
+        self._routine_bar = self.query_one("#routine-bar", Bar)
         for line in self._notices:
             self.notify(line, timeout=6)
         self._paint(self._clock.now())
@@ -246,19 +251,17 @@ class PlayerScreen(Screen[RunResult]):
         paused = "  ·  PAUSED" if view.paused else ""
         self._put("#routine-name", view.routine_name + paused)
         # Fixed in size (see coach.tcss): its ticking seconds need no layout pass.
-        self._put("#where", f"{view.step_text} · {view.left_text}".strip(" ·"), layout=False)
+        self._where.text = f"{view.step_text} · {view.left_text}".strip(" ·")
         self._put("#title", view.title.upper())
         self._put("#detail", view.detail + self._audio_note())
         self._put("#instructions", view.instructions)
         self._put("#next", view.next_text)
         if old is None or old.digits != view.digits:
-            q("#digits", Digits).update(view.digits)
-        segment_bar = q("#segment-bar", Bar)
-        segment_bar.label = view.segment_text
-        segment_bar.fill = view.segment_fill
-        routine_bar = q("#routine-bar", Bar)
-        routine_bar.label = f"routine {view.routine_text}"
-        routine_bar.fill = view.routine_fill
+            self._digits.update(view.digits)
+        self._segment_bar.label = view.segment_text
+        self._segment_bar.fill = view.segment_fill
+        self._routine_bar.label = f"routine {view.routine_text}"
+        self._routine_bar.fill = view.routine_fill
 
     def _put(self, selector: str, text: str, *, layout: bool = True) -> None:
         """Update a line only when its text changes: an update can cost a layout pass."""
