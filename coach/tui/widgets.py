@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -97,7 +98,7 @@ class Bar(Widget):
             )
             if text
         ]
-        return Strip(segments).adjust_cell_length(self.size.width, base)
+        return _strip(segments, self.size.width, base)
 
 
 class Ticker(Widget):
@@ -148,7 +149,18 @@ class Ticker(Widget):
         start = self._start(text)
         segments = [Segment(" " * start, blank)] if start else []
         segments.append(Segment(text, base))
-        return Strip(segments).adjust_cell_length(width, blank)
+        return _strip(segments, width, blank)
+
+
+def _strip(segments: list[Segment], width: int, fill: Style) -> Strip:
+    """A line of exactly ``width`` cells.
+
+    Its length is counted here, a character at a time: measured by rich's ``cell_len``, each
+    new text (a clock's every second) would stay in its cache of 4,096 strings, and an hour
+    of a routine would fill it.
+    """
+    length = sum(get_character_cell_size(c) for segment in segments for c in segment.text)
+    return Strip(segments, length).adjust_cell_length(width, fill)
 
 
 class KeyBar(Widget):
