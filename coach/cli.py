@@ -349,6 +349,7 @@ def cmd_log(
 ) -> int:
     """``coach log``: sessions one line each, newest first; the newest ``LOG_LIMIT`` unless
     told otherwise, so it answers at once whatever the size of the log."""
+    import sqlite3
     from itertools import chain, islice
 
     store = _open_log()
@@ -374,6 +375,9 @@ def cmd_log(
         width = min(28, max(len(r.routine_name) for r in first))
         for r in records:
             print(_log_line(r, width))
+    except (sqlite3.Error, OSError, ValueError) as error:  # --all reads as it goes
+        _error(f"cannot read the session log {store.path or ''} ({error})".replace("  ", " "))
+        return 1
     finally:
         store.close()
     return 0
