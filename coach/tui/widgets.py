@@ -91,13 +91,11 @@ class Bar(Widget):
         done = round(room * self.fill)  # fill is kept within 0 to 1 by validate_fill
         segments = [
             Segment(text, style)
-            for text, style in (
-                ("█" * done, done_style),
-                ("░" * (room - done), todo_style),
-                (f"  {self.label}" if self.label else "", base),
-            )
+            for text, style in (("█" * done, done_style), ("░" * (room - done), todo_style))
             if text
         ]
+        if self.label:
+            segments.append(Segment(f"  {self.label}", base))
         return _strip(segments, self.size.width, base)
 
 
@@ -153,12 +151,8 @@ class Ticker(Widget):
 
 
 def _strip(segments: list[Segment], width: int, fill: Style) -> Strip:
-    """A line of exactly ``width`` cells.
-
-    Its length is counted here, a character at a time: measured by rich's ``cell_len``, each
-    new text (a clock's every second) would stay in its cache of 4,096 strings, and an hour
-    of a routine would fill it.
-    """
+    """A line of exactly ``width`` cells, its length counted here: rich's ``cell_len`` would
+    keep each new text (a clock's, every second) in its cache."""
     length = sum(get_character_cell_size(c) for segment in segments for c in segment.text)
     return Strip(segments, length).adjust_cell_length(width, fill)
 
