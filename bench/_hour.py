@@ -93,7 +93,7 @@ def bare_app(ticks: int, rate: float, report: Reporter) -> None:
 
     class Countdown(App[None]):
         def compose(self) -> ComposeResult:
-            yield Digits("60:00")
+            yield Digits(f"{(ticks + 60) // 60}:00")
 
         def on_mount(self) -> None:
             self.count = 0
@@ -101,7 +101,7 @@ def bare_app(ticks: int, rate: float, report: Reporter) -> None:
 
         def second(self) -> None:
             self.count += 1
-            left = max(0, 3600 - self.count)
+            left = max(0, ticks + 60 - self.count)
             self.query_one(Digits).update(f"{left // 60}:{left % 60:02d}")
             report.tick(self.count, self.count >= ticks)
             if self.count >= ticks:
