@@ -17,7 +17,7 @@ import csv
 import errno
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -43,14 +43,31 @@ def csv_cell(value: object) -> object:
     return value
 
 
+_TEXT_COLUMNS = tuple(
+    n
+    for n, name in enumerate(EXPORT_FIELDS)
+    if name in ("routine_id", "routine_name", "digest", "skipped_steps", "note")
+)
+"""The columns whose text comes from a person or a routine file; the rest are numbers,
+times and the status, which never begin like a formula."""
+
+
 def write_csv(rows: Iterable[Sequence[object]], stream: TextIO) -> int:
     """Write the header and ``rows`` as CSV; returns how many rows."""
     writer = csv.writer(stream)
     writer.writerow(EXPORT_FIELDS)
     count = 0
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-        count += 1
+
+    def cells() -> Iterator[list[object]]:
+        nonlocal count
+        for row in rows:
+            values = list(row)
+            for n in _TEXT_COLUMNS:
+                values[n] = csv_cell(values[n])
+            count += 1
+            yield values  # None is written as an empty cell
+
+    writer.writerows(cells())
     return count
 
 
