@@ -16,6 +16,7 @@ from coach import __version__
 # neither, and importing them was most of what it cost beyond argparse.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import date, datetime, timedelta
     from pathlib import Path
 
@@ -121,7 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--timeline", action="store_true", help="also list every segment and cue")
 
     validate = sub.add_parser("validate", help="check routine files (exit 1 if any is broken)")
-    validate.add_argument("paths", metavar="PATH", nargs="+", help="routine files (.toml)")
+    validate.add_argument(
+        "paths", metavar="PATH", nargs="+", help="a routine file, or a folder of them"
+    )
+    validate.add_argument(
+        "-r", "--recursive", action="store_true", help="in folders, look in subfolders too"
+    )
 
     run = sub.add_parser("run", help="follow a routine (the app, or --plain text)")
     run.add_argument("routine", metavar="ID|PATH", help=ROUTINE_HELP)
@@ -162,8 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--limit",
         type=_count(LIMIT_MAX),
         metavar="N",
-        help=f"at most N sessions (default {LOG_LIMIT}, or all with --since or --routine)",
+        help=f"at most N sessions (default {LOG_LIMIT})",
     )
+    log.add_argument("--all", action="store_true", help="every session that matches")
 
     stats = sub.add_parser(
         "stats", help="streaks, totals, per routine, per week, back feel before and after"
@@ -180,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "json"), default="csv", help="default csv")
     export.add_argument(
         "--output", "-o", type=_path, metavar="FILE", help="write to FILE, not standard output"
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (never a link's target)"
     )
 
     from coach.cli_more import add_more_commands
@@ -218,7 +228,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if command == "show":
         return cmd_show(args.routine, timeline=args.timeline)
     if command == "validate":
-        return cmd_validate(args.paths)
+        return cmd_validate(args.paths, recursive=args.recursive)
     if command == "run":
         return cmd_run(args.routine, plain=args.plain, mute=args.mute, no_sound=args.no_sound)
     if command == "voices":
@@ -230,11 +240,13 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
         return cmd_say(args.text, to=args.to, voice=args.voice, rate=args.rate, volume=args.volume)
     if command == "log":
-        return cmd_log(since=args.since, routine=args.routine, limit=args.limit)
+        return cmd_log(
+            since=args.since, routine=args.routine, limit=args.limit, everything=args.all
+        )
     if command == "stats":
         return cmd_stats(weeks=args.weeks)
     if command == "export":
-        return cmd_export(args.format, output=args.output)
+        return cmd_export(args.format, output=args.output, force=args.force)
     if command in MORE_COMMANDS:
         from coach.cli_more import run_more_command
 
@@ -318,15 +330,30 @@ def cmd_show(ref: str, *, timeline: bool = False) -> int:
     return 0
 
 
-def cmd_validate(paths: Sequence[str]) -> int:
+def cmd_validate(paths: Sequence[str], *, recursive: bool = False) -> int:
+    """``coach validate``: each file, and every ``.toml`` file in each folder (with
+    ``recursive``, in its subfolders too), one line each for every problem."""
+    import os
     from pathlib import Path
 
     from coach.routine import RoutineError, load_routine
     from coach.showing import printable
     from coach.text import plural
 
-    broken = 0
+    files: list[str] = []
+    empty = 0
     for name in paths:
+        if not os.path.isdir(name):
+            files.append(name)
+            continue
+        found = _routine_files(name, recursive=recursive)
+        if not found:
+            empty += 1
+            more = "" if recursive else "; -r looks in subfolders too"
+            print(f"{name}: no routine files (.toml) here{more}")
+        files.extend(found)
+    broken = 0
+    for name in files:
         try:
             routine = load_routine(Path(name), display_name=name)
         except RoutineError as error:
@@ -335,9 +362,20 @@ def cmd_validate(paths: Sequence[str]) -> int:
                 print(problem)
             continue
         print(printable(f"{name}: ok ({routine.name}, {plural(len(routine.steps), 'step')})"))
-    if len(paths) > 1:
-        print(f"{len(paths) - broken} valid, {broken} broken")
-    return 1 if broken else 0
+    if len(files) > 1:
+        print(f"{len(files) - broken} valid, {broken} broken")
+    return 1 if broken or empty else 0
+
+
+def _routine_files(folder: str, *, recursive: bool) -> list[str]:
+    """The ``.toml`` files in ``folder`` (and below it), in order, as paths under it."""
+    import os
+
+    found: list[str] = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if recursive else []
+        found.extend(os.path.join(top, n) for n in sorted(names) if n.endswith(".toml"))
+    return found
 
 
 def cmd_run(ref: str, *, plain: bool, mute: bool = False, no_sound: bool = False) -> int:
@@ -441,52 +479,83 @@ def _told_since(store: SessionStore, told: str | None) -> None:
         _error(store.status_line)
 
 
-def cmd_log(*, since: date | None = None, routine: str | None = None, limit: int | None) -> int:
-    """``coach log``: recent sessions, one line each, newest first."""
-    from coach.durations import format_clock
-    from coach.showing import printable, quote
-    from coach.text import cell_len, fit, plural
+def cmd_log(
+    *,
+    since: date | None = None,
+    routine: str | None = None,
+    limit: int | None = None,
+    everything: bool = False,
+) -> int:
+    """``coach log``: sessions one line each, newest first; the newest ``LOG_LIMIT`` unless
+    told otherwise, so it answers at once whatever the size of the log."""
+    import sqlite3
+    from itertools import chain, islice
+
+    from coach.showing import printable
+    from coach.text import cell_len
 
     store = _open_log()
     if store is None:
         return 1
     told = store.status_line
     try:
-        if limit is None and since is None and routine is None:
+        if limit is None and not everything:
             limit = LOG_LIMIT
-        records = store.sessions(since=since, routine=routine, limit=limit)
+        if everything and limit is None:
+            rows = store.iter_sessions(since=since, routine=routine)
+            first = list(islice(rows, LOG_LIMIT))
+            records: Iterable[SessionRecord] = chain(first, rows)
+        else:
+            first = store.sessions(since=since, routine=routine, limit=limit)
+            records = first
+            if limit is not None and len(first) == limit:
+                total = store.count(since=since, routine=routine)
+                if total > limit:
+                    _error(f"the newest {limit} of {total} sessions; --limit N or --all for more")
+        if not first:
+            _told_since(store, told)
+            if store.incomplete:  # never "no sessions" when the log could not be read whole
+                return 1
+            print("no sessions logged" + (" that match" if since or routine else " yet"))
+            return 0
+        # What the log holds is shown, never obeyed: it is a file anybody could have written.
+        width = min(28, max(cell_len(printable(r.routine_name)) for r in first))
+        for r in records:
+            print(_log_line(r, width))
+    except (sqlite3.Error, OSError, ValueError) as error:  # --all reads as it goes
+        _error(f"cannot read the session log {store.path or ''} ({error})".replace("  ", " "))
+        return 1
     finally:
         store.close()
     _told_since(store, told)
-    failed = 1 if store.incomplete else 0
-    if not records:
-        if not failed:  # never "no sessions" when the log could not be read whole
-            print("no sessions logged" + (" that match" if since or routine else " yet"))
-        return failed
-    # What the log holds is shown, never obeyed: it is a file anybody could have written.
-    names = {r.id: printable(r.routine_name) for r in records}
-    width = min(28, max(cell_len(name) for name in names.values()))
-    for r in records:
-        start = r.local_start
-        when = start.strftime("%Y-%m-%d %H:%M")
-        if start.utcoffset() != _local_offset(start):
-            when += f" (UTC{start.strftime('%z')[:3]}:{start.strftime('%z')[3:]})"
-        steps = f"{r.steps_completed}/{plural(r.steps_total, 'step')}"
-        if r.steps_skipped:
-            steps += f", {r.steps_skipped} skipped"
-        parts = [
-            when,
-            fit(names[r.id], width),
-            f"{format_clock(r.active_seconds):>7} of {format_clock(r.planned_seconds):<5}",
-            f"{steps:<22}",
-            f"{r.status:<11}",
-        ]
-        if r.feel_before is not None or r.feel_after is not None:
-            parts.append(f"back {_feel(r.feel_before)} -> {_feel(r.feel_after)}")
-        if r.note:
-            parts.append(quote(r.note, limit=60))
-        print("  ".join(parts).rstrip())
-    return failed
+    return 1 if store.incomplete else 0
+
+
+def _log_line(r: SessionRecord, width: int) -> str:
+    """One session of ``coach log``."""
+    from coach.durations import format_clock
+    from coach.showing import printable, quote
+    from coach.text import fit, plural
+
+    start = r.local_start
+    when = start.strftime("%Y-%m-%d %H:%M")
+    if start.utcoffset() != _local_offset(start):
+        when += f" (UTC{start.strftime('%z')[:3]}:{start.strftime('%z')[3:]})"
+    steps = f"{r.steps_completed}/{plural(r.steps_total, 'step')}"
+    if r.steps_skipped:
+        steps += f", {r.steps_skipped} skipped"
+    parts = [
+        when,
+        fit(printable(r.routine_name), width),
+        f"{format_clock(r.active_seconds):>7} of {format_clock(r.planned_seconds):<5}",
+        f"{steps:<22}",
+        f"{r.status:<11}",
+    ]
+    if r.feel_before is not None or r.feel_after is not None:
+        parts.append(f"back {_feel(r.feel_before)} -> {_feel(r.feel_after)}")
+    if r.note:
+        parts.append(quote(r.note, limit=60))
+    return "  ".join(parts).rstrip()
 
 
 def _local_offset(moment: datetime) -> timedelta | None:
@@ -580,42 +649,42 @@ def _average(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-def cmd_export(fmt: str, *, output: Path | None = None) -> int:
-    """``coach export``: every session, oldest first, one row each, as CSV or JSON."""
+def cmd_export(fmt: str, *, output: Path | None = None, force: bool = False) -> int:
+    """``coach export``: every session, oldest first, one row each, as CSV or JSON, written
+    as it is read."""
+    import sqlite3
+
+    from coach.export import WRITERS, ExportError, write_file
+    from coach.text import plural
+
+    if output is not None and _is_the_log(output):
+        _error(f"cannot write {output}: it is the session log itself")
+        return 1
     store = _open_log()
     if store is None:
         return 1
+    told = store.status_line
+    writer = WRITERS[fmt]
+    count = None
     try:
-        records = store.sessions()
+        if output is None:
+            writer(store.export_rows(), sys.stdout)
+        else:
+            count = write_file(
+                output, lambda stream: writer(store.export_rows(), stream), force=force
+            )
+    except ExportError as error:
+        _error(str(error))
+        return 1
+    except sqlite3.Error as error:
+        _error(f"cannot read the session log {store.path or ''} ({error})".replace("  ", " "))
+        return 1
     finally:
         store.close()
-    records.reverse()
-    text = _export_json(records) if fmt == "json" else _export_csv(records)
-    if output is None:
-        sys.stdout.write(text)
-        return 0
-    import os
-    import stat
-
-    from coach.text import plural
-
-    if _is_the_log(output):
-        _error(f"cannot write {output}: it is the session log itself")
-        return 1
-    try:
-        # The log is health data: the export is its owner's only, like the log itself.
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        # A file that was there keeps its mode: made private before a session goes in (not a
-        # pipe or a terminal, which are not the person's file to change).
-        if os.name != "nt" and stat.S_ISREG(os.fstat(fd).st_mode):
-            os.fchmod(fd, 0o600)
-        with open(fd, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-    except OSError as error:
-        _error(f"cannot write {output}: {error.strerror or error}")
-        return 1
-    _error(f"wrote {plural(len(records), 'session')} to {output}")
-    return 0
+    _told_since(store, told)
+    if count is not None:
+        _error(f"wrote {plural(count, 'session')} to {output}")
+    return 1 if store.incomplete else 0
 
 
 def _is_the_log(output: Path) -> bool:
@@ -636,43 +705,6 @@ def _is_the_log(output: Path) -> bool:
         except OSError:
             continue
     return False
-
-
-def _export_json(records: Sequence[SessionRecord]) -> str:
-    import json
-
-    from coach.log import iter_fields
-
-    rows = [dict(iter_fields(record)) for record in records]
-    return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
-
-
-def _export_csv(records: Sequence[SessionRecord]) -> str:
-    import csv
-    import io
-
-    from coach.log import EXPORT_FIELDS, iter_fields
-
-    stream = io.StringIO()
-    writer = csv.writer(stream)
-    writer.writerow(EXPORT_FIELDS)
-    for record in records:
-        writer.writerow(
-            _cell("; ".join(value) if isinstance(value, list) else "" if value is None else value)
-            for _, value in iter_fields(record)
-        )
-    return stream.getvalue()
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> object:
-    """A CSV cell a spreadsheet will not run: text from a routine file (its name, its id)
-    or a note that starts like a formula gets a leading ``'``. Numbers stay as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def cmd_schema() -> int:

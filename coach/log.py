@@ -55,7 +55,6 @@ __all__ = [
     "SessionRecord",
     "SessionRecorder",
     "SessionStore",
-    "iter_fields",
     "local_now",
 ]
 
@@ -761,7 +760,7 @@ class SessionStore:
         """Sessions, newest first: from the local day ``since`` on, of one ``routine`` id,
         at most ``limit``. A session whose process is gone reads as interrupted."""
         return self._reading(
-            partial(self._sessions, since=since, routine=routine, limit=limit), list
+            lambda: list(self.iter_sessions(since=since, routine=routine, limit=limit)), list
         )
 
     def _reading(self, query: Callable[[], _T], empty: Callable[[], _T]) -> _T:
@@ -779,27 +778,81 @@ class SessionStore:
                 break
         return empty()
 
-    def _sessions(
-        self, *, since: date | None = None, routine: str | None = None, limit: int | None = None
-    ) -> list[SessionRecord]:
-        sql = [_SELECT]
-        where: list[str] = []
-        values: list[object] = []
-        if since is not None:
-            where.append("local_day >= ?")
-            values.append(since.isoformat())
-        if routine is not None:
-            where.append("routine_id = ?")
-            values.append(routine)
-        if where:
-            sql.append("WHERE " + " AND ".join(where))
-        sql.append("ORDER BY started_utc DESC, id DESC")
+    def iter_sessions(
+        self,
+        *,
+        since: date | None = None,
+        routine: str | None = None,
+        limit: int | None = None,
+        batch: int = 100,
+    ) -> Iterator[SessionRecord]:
+        """What :meth:`sessions` gives, read ``batch`` rows at a time (flat memory for a log
+        of any size). Raises sqlite3.Error, OSError or ValueError for a log it cannot read."""
+        where, values = _filter(since, routine)
+        sql = f"{_SELECT}{where} ORDER BY started_utc DESC, id DESC"
         if limit is not None:
-            sql.append("LIMIT ?")
+            sql += " LIMIT ?"
             values.append(max(0, limit))
         with self._mutex:
-            rows = self._db.execute(" ".join(sql), values).fetchall()
-            return [self._record(row) for row in rows]
+            cursor = self._db.execute(sql, values)
+        while True:
+            with self._mutex:
+                rows = cursor.fetchmany(batch)
+                records = [self._record(row) for row in rows]
+            if not records:
+                return
+            yield from records
+
+    def count(self, *, since: date | None = None, routine: str | None = None) -> int:
+        """How many sessions :meth:`sessions` would give without a limit (0 when the log
+        cannot be read)."""
+        where, values = _filter(since, routine)
+        try:
+            with self._mutex:
+                return int(
+                    self._db.execute(f"SELECT count(*) FROM sessions{where}", values).fetchone()[0]
+                )
+        except (sqlite3.Error, OSError) as error:
+            self._read_failed(error)
+            return 0
+
+    def export_rows(self, batch: int = 100) -> Iterator[tuple[object, ...]]:
+        """Every session, oldest first, as the values of :data:`EXPORT_FIELDS`, read from the
+        file ``batch`` rows at a time: memory stays flat however long the log. Raises
+        sqlite3.Error when the file cannot be read (an export must not look complete when it
+        is not)."""
+        with self._mutex:
+            cursor = self._db.execute(_EXPORT_SELECT)
+        while True:
+            with self._mutex:
+                rows = cursor.fetchmany(batch)
+            if not rows:
+                return
+            for row in rows:
+                yield self._export_row(row)
+
+    def _export_row(self, row: Sequence[Any]) -> tuple[object, ...]:
+        """One session's export values, straight from its row: the times are stored as
+        :func:`_iso` wrote them and the local day as :func:`history.local_day` gave it, so
+        only the local start is worked out (as :attr:`SessionRecord.local_start` does)."""
+        (sid, rid, name, digest, status, live, day, started, offset, *rest) = row
+        if status == "running" and not self._is_live(sid, live):
+            status = "interrupted"
+        skipped = rest[-6]  # before stopped_during, exercise_seconds and the feel and note
+        rest[-6] = [] if skipped in ("[]", "", None) else [str(n) for n in json.loads(skipped)]
+        local = datetime.fromisoformat(started).astimezone(_zone(offset))
+        return (
+            sid,
+            rid,
+            name,
+            digest,
+            status,
+            day,
+            local.isoformat(timespec="seconds"),
+            started,
+            offset,
+            *rest,
+        )
 
     def summary(self, today: date) -> Summary:
         """Everything the history screen shows, added up in SQL; ``today`` is the person's
@@ -823,7 +876,7 @@ class SessionStore:
                 ).fetchone()
                 for rid, *_ in routine_rows
             }
-            recent = self._sessions(limit=history.RECENT)
+            recent = list(self.iter_sessions(limit=history.RECENT))
         days: dict[date, float] = {}
         completed_days: list[date] = []
         feel: list[history.FeelPoint] = []
@@ -1266,6 +1319,19 @@ class SessionStore:
         self.close()
 
 
+def _filter(since: date | None, routine: str | None) -> tuple[str, list[object]]:
+    """The WHERE clause (with its leading space) and values of a sessions query."""
+    where: list[str] = []
+    values: list[object] = []
+    if since is not None:
+        where.append("local_day >= ?")
+        values.append(since.isoformat())
+    if routine is not None:
+        where.append("routine_id = ?")
+        values.append(routine)
+    return (" WHERE " + " AND ".join(where) if where else ""), values
+
+
 def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit). Read-only ones never
     change the file: not even the checkpoint a last connection makes as it closes.
@@ -1688,6 +1754,17 @@ class SessionRecorder:
             )
 
 
+_ZONES: dict[int, timezone] = {}
+
+
+def _zone(minutes: int) -> timezone:
+    """The fixed zone ``minutes`` east of UTC (one object per offset, for the export)."""
+    zone = _ZONES.get(minutes)
+    if zone is None:
+        zone = _ZONES[minutes] = timezone(timedelta(minutes=minutes))
+    return zone
+
+
 EXPORT_FIELDS = (
     "id",
     "routine_id",
@@ -1713,32 +1790,14 @@ EXPORT_FIELDS = (
     "feel_after",
     "note",
 )
-"""The columns of ``coach export``, in order (``iter_fields`` gives them)."""
+"""The columns of ``coach export``, in order (``SessionStore.export_rows`` gives them)."""
 
 
-def iter_fields(record: SessionRecord) -> Iterator[tuple[str, object]]:
-    """A record's fields for export, in order, as plain values (ISO datetimes, the local
-    start and day, the skipped step names as a list)."""
-    yield "id", record.id
-    yield "routine_id", record.routine_id
-    yield "routine_name", record.routine_name
-    yield "digest", record.digest
-    yield "status", record.status
-    yield "local_day", record.local_day.isoformat()
-    yield "local_start", record.local_start.isoformat(timespec="seconds")
-    yield "started_utc", _iso(record.started_utc)
-    yield "utc_offset_minutes", record.utc_offset_minutes
-    yield "ended_utc", None if record.ended_utc is None else _iso(record.ended_utc)
-    yield "updated_utc", None if record.updated_utc is None else _iso(record.updated_utc)
-    yield "planned_seconds", record.planned_seconds
-    yield "active_seconds", record.active_seconds
-    yield "paused_seconds", record.paused_seconds
-    yield "steps_completed", record.steps_completed
-    yield "steps_skipped", record.steps_skipped
-    yield "steps_total", record.steps_total
-    yield "skipped_steps", list(record.skipped_steps)
-    yield "stopped_during", record.stopped_during
-    yield "exercise_seconds", record.exercise_seconds
-    yield "feel_before", record.feel_before
-    yield "feel_after", record.feel_after
-    yield "note", record.note
+_EXPORT_SELECT = (
+    "SELECT id, routine_id, routine_name, digest, status, live_lock, local_day, started_utc, "
+    "utc_offset_minutes, ended_utc, updated_utc, planned_seconds, active_seconds, "
+    "paused_seconds, steps_completed, steps_skipped, steps_total, skipped_steps, stopped_during, "
+    "exercise_seconds, feel_before, feel_after, note FROM sessions ORDER BY started_utc, id"
+)
+"""The columns :meth:`SessionStore.export_rows` reads, in the order of ``EXPORT_FIELDS``
+(with ``live_lock`` after ``status``, and ``local_start`` worked out from the start)."""

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 import miniaudio
 
 from coach.resources import builtin_sounds_dir
+from coach.sound_devices import no_output_reason
 
 RATE = 22050
 """Samples per second of every sound the player holds (espeak-ng renders at this rate)."""
@@ -499,6 +500,9 @@ def open_player(
     silent.
     """
     fallback = "the terminal bell" if bell is not None else "captions only"
+    if backends is None and (reason := no_output_reason()) is not None:
+        # Trying every backend would load their libraries for nothing (see sound_devices).
+        return SilentPlayer(f"No sound: {reason}; using {fallback}.", bell)
     sounds = load_builtin_sounds(sounds_dir)
     missing = [name for name in SOUND_NAMES if name not in sounds]
     note = f"Sound files missing: {', '.join(missing)}." if missing else None

@@ -90,6 +90,29 @@ def test_log_filters_by_day_routine_and_count(capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().out == "no sessions logged that match\n"
 
 
+def test_log_answers_a_page_at_a_time_whatever_the_filter(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A long log never prints (or reads) all of it unless asked: ``--since`` and
+    ``--routine`` are limited too, and the person is told how many more there are."""
+    seed([make(local(TODAY - timedelta(days=n))) for n in range(25)])
+    since = (TODAY - timedelta(days=30)).isoformat()
+    for args in (["log"], ["log", "--since", since], ["log", "--routine", "desk-break"]):
+        assert main(args) == 0
+        captured = capsys.readouterr()
+        assert len(captured.out.splitlines()) == 20, args
+        assert captured.err == (
+            "coach: the newest 20 of 25 sessions; --limit N or --all for more\n"
+        )
+    assert main(["log", "--since", since, "--all"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert len(lines) == 25 and captured.err == ""
+    assert lines[0].startswith(local(TODAY).strftime("%Y-%m-%d"))
+    assert main(["log", "--limit", "25"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_log_shows_the_zone_of_a_session_logged_elsewhere(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -251,7 +274,7 @@ def test_export_over_a_file_others_can_read_makes_it_private(
     target = tmp_path / "old.csv"
     target.write_text("old\n")
     target.chmod(0o644)
-    assert main(["export", "--output", str(target)]) == 0
+    assert main(["export", "--output", str(target), "--force"]) == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text(encoding="utf-8").startswith("id,routine_id,")
 

@@ -31,7 +31,7 @@ def run(harness: Harness, scenario: Scenario, size: tuple[int, int] = (80, 24)) 
 
 
 def text(screen: object, selector: str) -> str:
-    widget = screen.query_one(selector, Static)  # type: ignore[attr-defined]
+    widget = screen.query_one(selector)  # type: ignore[attr-defined]
     return str(widget.render())
 
 

@@ -5,7 +5,11 @@ which pulls audio at the real pace into nothing; everything else is real."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import sys
 import time
+from pathlib import Path
 
 import miniaudio
 import pytest
@@ -131,5 +135,35 @@ def test_no_sound_is_said_once_per_run_where_it_covers_nothing() -> None:
 
     try:
         asyncio.run(go())
+    finally:
+        audio.close()
+
+
+def _children() -> list[str]:
+    """The command lines of this process's children."""
+    pid = os.getpid()
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    lines = []
+    for kid in kids:
+        with contextlib.suppress(OSError):
+            lines.append(Path(f"/proc/{kid}/cmdline").read_text().replace("\0", " "))
+    return lines
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_no_speech_process_without_an_audio_device() -> None:
+    """Without a device there is nothing to speak through (live speech plays through the
+    same device): the speech process is not started, and the routine runs with captions."""
+    audio = AppAudio(Settings(), backends=[miniaudio.Backend.WASAPI])  # not on Linux
+    audio._open()
+    try:
+        assert audio._speech is None
+        assert not any("speech_worker" in line for line in _children())
+        cues = asyncio.run(audio.cues_for(sample_timeline()))
+        assert cues is not None and cues.take_notices()[0].startswith("No sound")
+        cues.close()
     finally:
         audio.close()

@@ -67,16 +67,19 @@ class AppAudio:
 
             began = time.monotonic()
             player = open_player(bell=self._bell, backends=self._backends)
-            speech = Speech()
-            speech.start()
-            # Ready means the device pulls sound steadily (a routine's clock starts after
-            # this, so its first cue is not played into a device still waking up).
-            player.wait_warm(READY_WAIT - (time.monotonic() - began))
+            if player.available:
+                # Without a device there is nothing to speak through (live speech plays
+                # through the same device): no speech process, captions instead.
+                speech = Speech()
+                speech.start()
+                # Ready means the device pulls sound steadily (a routine's clock starts after
+                # this, so its first cue is not played into a device still waking up).
+                player.wait_warm(READY_WAIT - (time.monotonic() - began))
             with self._lock:
                 if not self._closed:
                     self._player, self._speech = player, speech
                     published = True  # the app's now: close() closes them
-            if published:
+            if published and speech is not None:
                 speech.wait_ready(max(0.0, READY_WAIT - (time.monotonic() - began)))
         finally:
             if not published:

@@ -32,7 +32,7 @@ from coach.showing import printable
 from coach.timeline import CLOCK_KINDS, Timeline
 from coach.tui.bigclock import BigClock
 from coach.tui.clamped import Clamped
-from coach.tui.widgets import Bar, KeyBar
+from coach.tui.widgets import Bar, KeyBar, Ticker
 
 if TYPE_CHECKING:
     from coach.cues import Cues
@@ -118,7 +118,7 @@ class PlayerScreen(Screen[RunResult]):
         with Horizontal(id="top"):
             # Routine text is shown as written: "[left]" in a name is not markup.
             yield Static(id="routine-name", markup=False)
-            yield Static(id="where", markup=False)
+            yield Ticker(id="where")
         yield Static(id="paused-banner", markup=False)
         with Vertical(id="body"):
             with Horizontal(id="heading"):
@@ -150,6 +150,11 @@ class PlayerScreen(Screen[RunResult]):
 
     def on_mount(self) -> None:
         self._reserve_instructions(self.app.size)
+        # What changes every second, found once (a query each second is measurable).
+        self._where = self.query_one("#where", Ticker)
+        self._digits = self.query_one("#digits", BigClock)
+        self._segment_bar = self.query_one("#segment-bar", Bar)
+        self._routine_bar = self.query_one("#routine-bar", Bar)
         for line in self._notices:
             self._notice(line)
         self._paint(self._clock.now())
@@ -342,19 +347,17 @@ class PlayerScreen(Screen[RunResult]):
         self._put("#routine-name", view.routine_name + paused)
         # Fixed in size (see coach.tcss): its ticking seconds need no layout pass.
         where = view.left_text if narrow else f"{view.step_text} · {view.left_text}"
-        self._put("#where", where.strip(" ·"), layout=False)
+        self._where.text = where.strip(" ·")
         self._put("#title", view.title.upper())
         self._put("#detail", view.detail + self._audio_note())
         self._put("#instructions", view.instructions)
         self._put("#next", view.next_text)
         if old is None or old.digits != view.digits:
-            q("#digits", BigClock).update(view.digits)
-        segment_bar = q("#segment-bar", Bar)
-        segment_bar.label = view.segment_text
-        segment_bar.fill = view.segment_fill
-        routine_bar = q("#routine-bar", Bar)
-        routine_bar.label = f"routine {view.routine_text}"
-        routine_bar.fill = view.routine_fill
+            self._digits.update(view.digits)
+        self._segment_bar.label = view.segment_text
+        self._segment_bar.fill = view.segment_fill
+        self._routine_bar.label = f"routine {view.routine_text}"
+        self._routine_bar.fill = view.routine_fill
 
     def _notice(self, line: str) -> None:
         """Show ``line`` under the routine's own lines for ``NOTICE_SECONDS``."""

@@ -1,5 +1,5 @@
-"""Small widgets the screens share: a progress bar that draws only when it moves, and the
-0-10 "how does your back feel" scale."""
+"""Small widgets the screens share: a progress bar that draws only when it moves, a line of
+text that repaints only what changed, and the 0-10 "how does your back feel" scale."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import get_character_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from coach.showing import printable
@@ -29,8 +33,9 @@ def plain_text(text: str, *, newlines: bool = False) -> Content:
 class Bar(Widget):
     """A one-line bar, ``██████░░░░  0:27 of 0:30``, filled from 0 to 1.
 
-    Unlike Textual's ``ProgressBar`` it has no animation of its own: it repaints only when
-    the fill moves a whole cell or the label changes, which keeps an idle countdown cheap.
+    Drawn a line at a time (no markup, no layout): the bar's cells repaint only when the fill
+    moves a whole cell, and a new label repaints only the label's cells, so a countdown that
+    changes its label every second sends the terminal a dozen cells, not the whole line.
     """
 
     DEFAULT_CSS = """
@@ -43,18 +48,19 @@ class Bar(Widget):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"bar--done", "bar--todo"}
 
-    fill: reactive[float] = reactive(0.0, layout=False)
+    fill: reactive[float] = reactive(0.0, layout=False, repaint=False)
     """How much of the bar is done, 0 to 1."""
-    label: reactive[str] = reactive("", layout=False)
+    label: reactive[str] = reactive("", layout=False, repaint=False)
     """Text after the bar: the time it stands for."""
 
     def __init__(self, label: str = "", *, id: str | None = None, classes: str = "") -> None:
         super().__init__(id=id, classes=classes)
         self.set_reactive(Bar.label, label)
+        self._looks: tuple[Style, Style, Style] | None = None
 
-    def _room(self) -> int:
+    def _room(self, label: str | None = None) -> int:
         """Cells for the bar itself, beside its label."""
-        return max(0, self.size.width - len(self.label) - 2)
+        return max(0, self.size.width - len(self.label if label is None else label) - 2)
 
     def validate_fill(self, value: float) -> float:
         return min(1.0, max(0.0, value))
@@ -64,18 +70,102 @@ class Bar(Widget):
         if round(room * old) != round(room * new):
             self.refresh()
 
-    def watch_label(self) -> None:
-        self.refresh()
+    def watch_label(self, old: str, new: str) -> None:
+        if len(old) != len(new):
+            self.refresh()  # the bar's length changes with it
+            return
+        start = self._room() + 2
+        changed = [n for n, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+        if changed:
+            self.refresh(Region(start + changed[0], 0, changed[-1] - changed[0] + 1, 1))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._looks = None
 
     def render(self) -> Text:
+        """The line as text (what :meth:`render_line` draws, without its colours)."""
+        room = self._room()
+        done = round(room * self.fill)
+        return Text("█" * done + "░" * (room - done) + (f"  {self.label}" if self.label else ""))
+
+    def render_line(self, y: int) -> Strip:
+        if self._looks is None:
+            base = self.rich_style
+            self._looks = (
+                base,
+                base + self.get_component_rich_style("bar--done"),
+                base + self.get_component_rich_style("bar--todo"),
+            )
+        base, done_style, todo_style = self._looks
         room = self._room()
         done = round(room * self.fill)  # fill is kept within 0 to 1 by validate_fill
-        text = Text(no_wrap=True, overflow="crop")
-        text.append("█" * done, style=self.get_component_rich_style("bar--done"))
-        text.append("░" * (room - done), style=self.get_component_rich_style("bar--todo"))
+        segments = [
+            Segment(text, style)
+            for text, style in (("█" * done, done_style), ("░" * (room - done), todo_style))
+            if text
+        ]
         if self.label:
-            text.append("  " + self.label)
-        return text
+            segments.append(Segment(f"  {self.label}", base))
+        return _strip(segments, self.size.width, base)
+
+
+class Ticker(Widget):
+    """One line of text that changes often (a clock): drawn a line at a time, and a new text
+    repaints only the cells that changed. Aligned by its ``text-align`` style."""
+
+    DEFAULT_CSS = """
+    Ticker {
+        height: 1;
+    }
+    """
+
+    text: reactive[str] = reactive("", layout=False, repaint=False)
+
+    def __init__(self, text: str = "", *, id: str | None = None, classes: str = "") -> None:
+        super().__init__(id=id, classes=classes)
+        self.set_reactive(Ticker.text, text)
+
+    def _start(self, text: str) -> int:
+        room = self.size.width - len(text)
+        align = self.styles.text_align
+        return room if align in ("right", "end") else room // 2 if align == "center" else 0
+
+    def watch_text(self, old: str, new: str) -> None:
+        if len(old) != len(new):
+            self.refresh()
+            return
+        changed = [n for n, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+        if changed:
+            start = self._start(new)
+            self.refresh(Region(start + changed[0], 0, changed[-1] - changed[0] + 1, 1))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return len(self.text)
+
+    def render(self) -> Text:
+        """The text (what :meth:`render_line` draws)."""
+        return Text(self.text)
+
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        # Blank cells carry only the background, as Textual's own text widgets draw them.
+        blank = Style.from_color(bgcolor=base.bgcolor)
+        width = self.size.width
+        if y:
+            return Strip.blank(width, blank)
+        text = self.text[:width]
+        start = self._start(text)
+        segments = [Segment(" " * start, blank)] if start else []
+        segments.append(Segment(text, base))
+        return _strip(segments, width, blank)
+
+
+def _strip(segments: list[Segment], width: int, fill: Style) -> Strip:
+    """A line of exactly ``width`` cells, its length counted here: rich's ``cell_len`` would
+    keep each new text (a clock's, every second) in its cache."""
+    length = sum(get_character_cell_size(c) for segment in segments for c in segment.text)
+    return Strip(segments, length).adjust_cell_length(width, fill)
 
 
 class KeyBar(Widget):
