@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from coach.clock import FakeClock
@@ -128,6 +128,11 @@ LOG_ACTIONS = st.lists(
 
 @settings(max_examples=150, deadline=None)
 @given(actions=LOG_ACTIONS, ending=st.sampled_from(["stop", "interrupt", "run out"]))
+@example(
+    actions=[("skip", 3.0), ("skip", 0.0), ("skip", 4.0), ("skip", 4.0), ("skip", 3.0)]
+    + [("tick", 1.0)],
+    ending="stop",
+)  # ran to its end by skipping, then the clock ran on: the session's time ends at its end
 def test_every_step_has_one_outcome_and_the_log_holds_every_second(
     actions: list[tuple[str, float]], ending: str
 ) -> None:
@@ -144,6 +149,7 @@ def test_every_step_has_one_outcome_and_the_log_holds_every_second(
         recorder.on_events(events, clock.now())
 
     send(session.start(began))
+    over_at: float | None = None  # when the session ended (the clock may run on after it)
     for action, seconds in actions:
         now = clock.advance(seconds)
         match action:
@@ -153,6 +159,8 @@ def test_every_step_has_one_outcome_and_the_log_holds_every_second(
                 send(session.extend(now, 10 if action == "more" else -10))
             case _:
                 send(getattr(session, action)(now))
+        if session.is_over and over_at is None:
+            over_at = now
     if ending != "run out":
         send(session.stop(clock.now(), interrupted=ending == "interrupt"))
     for _ in range(5000):  # woken every half second, as the app and plain mode would be
@@ -162,7 +170,7 @@ def test_every_step_has_one_outcome_and_the_log_holds_every_second(
         send(session.done(clock.now()))
         send(session.tick(clock.advance(0.5)))
     assert session.is_over
-    ended = clock.now()
+    ended = clock.now() if over_at is None else over_at
 
     tally = session.tally(ended)
     counts = [len(tally.done), len(tally.skipped), len(tally.not_reached)]
